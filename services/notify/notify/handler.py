@@ -1,0 +1,93 @@
+"""Notify: tells the citizen about each step, on the channels they gave or used.
+
+Consumes its SQS queue (EventBridge envelopes). Messages are sent at least once and recorded
+once per (event, recipient); see notify.deliver.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+from aduan import crypto, reference
+from aduan.events import ComplaintReceived, DomainEvent, parse_event
+from aduan.observability import logger
+from aduan.repository import ComplaintRepository
+from aduan.settings import get_settings
+from notify.deliver import deliver
+from notify.messages import Message, recipients_of, render
+
+log = logger("notify")
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+@functools.cache
+def repository() -> ComplaintRepository:
+    return ComplaintRepository(get_settings().table_name)
+
+
+def send(message: Message) -> str:
+    settings = get_settings()
+    if message.recipient.channel == "email":
+        from notify.senders.email import send_email
+
+        return send_email(settings, message.recipient.address, message.subject or "", message.text)
+    if message.recipient.channel == "sms":
+        from notify.senders.sms import send_sms
+
+        return send_sms(settings, message.recipient.address, message.text)
+    from notify.senders import SendFailed
+
+    raise SendFailed(f"no sender for channel {message.recipient.channel}", permanent=True)
+
+
+def acknowledge(event: ComplaintReceived) -> int:
+    """The acknowledgement with the tracking id, to every contact the citizen gave."""
+    data = event.data
+    if not data.contact_channels:
+        return 0  # nobody to tell: an anonymous web complaint without contacts
+    reporter = repository().get_reporter(data.complaint_id)
+    if reporter is None:
+        return 0
+    identity = crypto.decrypt_json(reporter["identity"], context=data.complaint_id)
+    settings = get_settings()
+    values = {
+        "tracking_id": data.complaint_id,
+        "title": data.title,
+        "status_url": f"{settings.public_base_url.rstrip('/')}/v1/complaints/{data.complaint_id}",
+        "city_name": settings.city_name,
+    }
+    templates = reference.cached("template", repository().reference, build=_by_name)
+    messages = [
+        render(templates, "acknowledgement", data.language, recipient, values)
+        for recipient in recipients_of(identity, reporter.get("contact_channels", data.contact_channels))
+    ]
+    sent = deliver(data.complaint_id, event.event_id, event.metadata.correlation_id, messages, send, repository())
+    return len(sent)
+
+
+def _by_name(bodies: list[dict[str, Any]]) -> dict[str, Any]:
+    # Each template item's body is {"name": ..., "id": {...}, "en": {...}}.
+    return {body["name"]: body for body in bodies}
+
+
+HANDLERS = {"ComplaintReceived": acknowledge}
+
+
+def handle_record(record: Any) -> None:
+    envelope = json.loads(record.body)
+    handler = HANDLERS.get(envelope["detail-type"])
+    if handler is None:
+        log.warning("no notification for event", extra={"detail_type": envelope["detail-type"]})
+        return
+    event: DomainEvent = parse_event(envelope["detail-type"], envelope["detail"])
+    count = handler(event)
+    log.info("notified", extra={"complaint_id": event.data.complaint_id, "messages": count, "event_id": event.event_id})
+
+
+@log.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return process_partial_response(event=event, record_handler=handle_record, processor=processor, context=context)

@@ -1,0 +1,55 @@
+"""Message texts from templates (pure). Templates are reference data, editable without a deploy."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Recipient:
+    channel: str  # email | sms | whatsapp | telegram
+    address: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Message:
+    recipient: Recipient
+    template: str
+    text: str
+    subject: str | None = None
+
+
+class _Blank(dict):
+    """Unknown placeholders render empty rather than failing a citizen's message."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _fill(text: str, values: dict[str, Any]) -> str:
+    return string.Formatter().vformat(text, (), _Blank(values))
+
+
+def render(templates: dict[str, Any], name: str, language: str, recipient: Recipient, values: dict[str, Any]) -> Message:
+    """The message for one recipient: the template in the citizen's language (Indonesian if missing)."""
+    by_language = templates[name]
+    texts = by_language.get(language) or by_language["id"]
+    fill = {**values, "name": recipient.name or ("Bapak/Ibu" if language == "id" else "citizen")}
+    if recipient.channel == "email":
+        return Message(recipient, name, _fill(texts["email_body"], fill), _fill(texts["email_subject"], fill))
+    key = "sms" if recipient.channel == "sms" else "chat"
+    return Message(recipient, name, _fill(texts[key], fill))
+
+
+def recipients_of(identity: dict[str, Any], channels: list[str]) -> list[Recipient]:
+    """Whom to reach, on which channels, from the decrypted identity (pure)."""
+    address_of = {"email": "email", "sms": "phone", "whatsapp": "whatsapp", "telegram": "telegram"}
+    found = []
+    for channel in channels:
+        address = identity.get(address_of.get(channel, ""))
+        if address:
+            found.append(Recipient(channel, str(address), identity.get("name")))
+    return found

@@ -1,0 +1,81 @@
+"""Recording a routing proposal on the complaint: one conditional write plus its event."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aduan.complaint import Complaint
+from aduan.errors import AlreadyProcessed, VersionConflict
+from aduan.events import ComplaintNeedsTriage, ComplaintReceived, ComplaintRouted, EventMetadata, RoutingData
+from aduan.events import LocationData
+from aduan.repository import ComplaintRepository
+from aduan.status import Status
+
+CONSUMER = "routing"
+MAX_ATTEMPTS = 3
+
+
+def routed_complaint(complaint: Complaint, proposal: Any, now: datetime) -> Complaint:
+    """The complaint with routing's proposal applied (pure)."""
+    location = complaint.location.model_copy(
+        update={
+            "kecamatan": proposal.area.kecamatan_id or complaint.location.kecamatan,
+            "kelurahan": proposal.area.kelurahan_id or complaint.location.kelurahan,
+        }
+    )
+    return complaint.model_copy(
+        update={
+            "type": complaint.type or proposal.type,
+            "category": proposal.category_id,
+            "category_confidence": round(proposal.category_confidence, 3),
+            "location": LocationData.model_validate(location.model_dump()),
+            "proposed_unit_id": proposal.unit_id,
+            "sub_state": "proposed" if proposal.confident else "triage",
+            "updated_at": now,
+        }
+    )
+
+
+def routing_event(received: ComplaintReceived, routed: Complaint, proposal: Any, now: datetime) -> ComplaintRouted | ComplaintNeedsTriage:
+    data = RoutingData(
+        complaint_id=routed.id,
+        type=routed.type or proposal.type,
+        category=proposal.category_id,
+        category_confidence=round(proposal.category_confidence, 3),
+        kecamatan=routed.location.kecamatan,
+        kelurahan=routed.location.kelurahan,
+        unit_id=proposal.unit_id,
+        rule_id=proposal.rule_id,
+        reasons=list(proposal.reasons),
+        version=routed.version + 1,
+    )
+    metadata = EventMetadata(correlation_id=received.metadata.correlation_id, occurred_at=now)
+    cls = ComplaintRouted if proposal.confident else ComplaintNeedsTriage
+    return cls(metadata=metadata, data=data)
+
+
+def record_proposal(received: ComplaintReceived, repository: ComplaintRepository, propose: Any) -> str:
+    """Apply the proposal once. Returns what happened: routed, triage, duplicate or skipped.
+
+    Idempotent on the incoming event id (a marker written in the same transaction); a
+    complaint an officer already moved on is left alone (routing only proposes).
+    """
+    for _ in range(MAX_ATTEMPTS):
+        complaint = repository.get(received.data.complaint_id)
+        if complaint is None:
+            raise LookupError(f"complaint {received.data.complaint_id} not found")
+        if complaint.status is not Status.RECEIVED or complaint.category is not None:
+            return "skipped"
+        proposal = propose(complaint)
+        now = datetime.now(UTC)
+        routed = routed_complaint(complaint, proposal, now)
+        event = routing_event(received, routed, proposal, now)
+        try:
+            repository.save(routed, complaint.version, [event], marker=f"{CONSUMER}#{received.event_id}")
+        except AlreadyProcessed:
+            return "duplicate"
+        except VersionConflict:
+            continue
+        return "routed" if proposal.confident else "triage"
+    raise VersionConflict(f"complaint {complaint.id} kept changing while routing it")

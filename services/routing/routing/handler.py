@@ -1,0 +1,61 @@
+"""Routing: classify each new complaint and propose the unit that can answer it.
+
+Consumes ComplaintReceived from its SQS queue. Partial batch failures are reported, so only the
+failed records come back (and reach the DLQ after maxReceiveCount).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+from aduan import reference
+from aduan.complaint import Complaint
+from aduan.events import ComplaintReceived, parse_event
+from aduan.observability import logger
+from aduan.repository import ComplaintRepository
+from aduan.settings import get_settings
+from routing.assign import record_proposal
+
+log = logger("routing")
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+@functools.cache
+def repository() -> ComplaintRepository:
+    return ComplaintRepository(get_settings().table_name)
+
+
+def propose(complaint: Complaint) -> Any:
+    from routing.classify import as_categories
+    from routing.gazetteer import Gazetteer
+    from routing.rules import as_rules, propose_route
+
+    load = repository().reference
+    return propose_route(
+        f"{complaint.title}. {complaint.description}. {complaint.location.address or ''}",
+        complaint.location.kecamatan,
+        complaint.location.kelurahan,
+        reference.cached("category", load, build=as_categories),
+        reference.cached("area", load, build=lambda bodies: Gazetteer.from_seed(bodies[0])),
+        reference.cached("rule", load, build=as_rules),
+        category_hint=complaint.category_hint,
+    )
+
+
+def handle_record(record: Any) -> None:
+    envelope = json.loads(record.body)
+    event = parse_event(envelope["detail-type"], envelope["detail"])
+    if not isinstance(event, ComplaintReceived):
+        log.warning("ignored event", extra={"detail_type": envelope["detail-type"]})
+        return
+    outcome = record_proposal(event, repository(), propose)
+    log.info("routing", extra={"complaint_id": event.data.complaint_id, "outcome": outcome, "event_id": event.event_id})
+
+
+@log.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return process_partial_response(event=event, record_handler=handle_record, processor=processor, context=context)

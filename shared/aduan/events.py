@@ -1,0 +1,160 @@
+"""Event contracts: versioned pydantic models, the only shape services share.
+
+On the bus an event is `source` = `aduan.<service>`, `detail-type` = the class name, and
+detail = `{"metadata": {...}, "data": {...}}`. Events never carry personal data: a consumer that
+needs the reporter's contact reads the encrypted reporter item itself.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Channel = Literal["web", "whatsapp", "telegram", "sms", "email", "lapor", "open311"]
+ComplaintType = Literal["pengaduan", "aspirasi", "permintaan_informasi"]
+Language = Literal["id", "en"]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class EventMetadata(BaseModel):
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    event_id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    event_version: str = "1"
+    correlation_id: str = ""
+    occurred_at: datetime = Field(default_factory=utcnow)
+
+
+class EventData(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    complaint_id: str
+
+
+class DomainEvent(BaseModel):
+    """Base of every event. Subclasses set SOURCE and narrow `data`."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    SOURCE: ClassVar[str] = ""
+    metadata: EventMetadata = Field(default_factory=EventMetadata)
+    data: EventData
+
+    @classmethod
+    def detail_type(cls) -> str:
+        return cls.__name__
+
+    def detail_json(self) -> str:
+        return self.model_dump_json()
+
+    @property
+    def event_id(self) -> str:
+        return self.metadata.event_id
+
+
+# --- data shapes -------------------------------------------------------------------------------
+
+
+class LocationData(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    kecamatan: str | None = None
+    kelurahan: str | None = None
+    address: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+class ComplaintReceivedData(EventData):
+    channel: Channel
+    type: ComplaintType | None = None
+    title: str
+    description: str
+    category_hint: str | None = None
+    location: LocationData = LocationData()
+    anonymous: bool = False
+    confidential: bool = False
+    language: Language = "id"
+    version: int = 1
+    received_at: datetime
+    # Which contacts exist (not the contacts themselves): notify decides whom to acknowledge.
+    contact_channels: list[Literal["email", "sms", "whatsapp", "telegram"]] = []
+
+
+class RoutingData(EventData):
+    type: ComplaintType
+    category: str
+    category_confidence: float
+    kecamatan: str | None = None
+    kelurahan: str | None = None
+    unit_id: str | None = None
+    rule_id: str | None = None
+    reasons: list[str] = []
+    version: int
+
+
+class NotificationSentData(EventData):
+    trigger_event_id: str
+    channel: Literal["email", "sms", "whatsapp", "telegram"]
+    template: str
+    provider_message_id: str | None = None
+    status: Literal["sent", "failed"]
+    error: str | None = None
+
+
+# --- events --------------------------------------------------------------------------------------
+
+
+class ComplaintReceived(DomainEvent):
+    SOURCE: ClassVar[str] = "aduan.intake"
+    data: ComplaintReceivedData
+
+
+class ComplaintRouted(DomainEvent):
+    """Routing is confident: the complaint waits for verification with a proposed unit."""
+
+    SOURCE: ClassVar[str] = "aduan.routing"
+    data: RoutingData
+
+
+class ComplaintNeedsTriage(DomainEvent):
+    """Routing is unsure: the coordinator's triage queue decides."""
+
+    SOURCE: ClassVar[str] = "aduan.routing"
+    data: RoutingData
+
+
+class NotificationSent(DomainEvent):
+    SOURCE: ClassVar[str] = "aduan.notify"
+    data: NotificationSentData
+
+
+EVENT_TYPES: dict[str, type[DomainEvent]] = {
+    cls.detail_type(): cls for cls in (ComplaintReceived, ComplaintRouted, ComplaintNeedsTriage, NotificationSent)
+}
+
+
+def register(cls: type[DomainEvent]) -> type[DomainEvent]:
+    """Add an event class defined in another module of the layer to the registry."""
+    EVENT_TYPES[cls.detail_type()] = cls
+    return cls
+
+
+def parse_event(detail_type: str, detail: dict[str, Any] | str) -> DomainEvent:
+    """Rebuild a typed event from an EventBridge detail (dict) or the outbox's JSON."""
+    cls = EVENT_TYPES.get(detail_type)
+    if cls is None:
+        raise UnknownEvent(detail_type)
+    if isinstance(detail, str):
+        return cls.model_validate_json(detail)
+    return cls.model_validate(detail)
+
+
+class UnknownEvent(ValueError):
+    pass

@@ -1,0 +1,51 @@
+"""The complaint lifecycle's statuses, as SP4N-LAPOR! names them (code name -> Indonesian label)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    RECEIVED = "received"
+    DEFERRED = "deferred"
+    VERIFIED = "verified"
+    DISPATCHED = "dispatched"
+    IN_PROGRESS = "in_progress"
+    RESPONDED = "responded"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+
+    @property
+    def label(self) -> str:
+        return LABELS_ID[self]
+
+    @property
+    def label_en(self) -> str:
+        return LABELS_EN[self]
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (Status.CLOSED, Status.ARCHIVED)
+
+
+LABELS_ID: dict[Status, str] = {
+    Status.RECEIVED: "Belum diverifikasi",
+    Status.DEFERRED: "Ditunda",
+    Status.VERIFIED: "Terverifikasi",
+    Status.DISPATCHED: "Terdisposisi",
+    Status.IN_PROGRESS: "Diproses",
+    Status.RESPONDED: "Ditindaklanjuti",
+    Status.CLOSED: "Selesai",
+    Status.ARCHIVED: "Diarsipkan",
+}
+
+LABELS_EN: dict[Status, str] = {
+    Status.RECEIVED: "Not yet verified",
+    Status.DEFERRED: "Deferred",
+    Status.VERIFIED: "Verified",
+    Status.DISPATCHED: "Dispositioned",
+    Status.IN_PROGRESS: "In progress",
+    Status.RESPONDED: "Answered",
+    Status.CLOSED: "Closed",
+    Status.ARCHIVED: "Archived",
+}

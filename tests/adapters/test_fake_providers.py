@@ -1,0 +1,593 @@
+"""The fake provider server answers as the real providers do, and citizen.py signs as they do.
+
+Outbound calls use the providers' own clients where one exists (the `twilio` package) and plain
+HTTP as the providers' docs show otherwise. Every inbound signature made by citizen.py is checked
+here by an independent implementation of the provider's algorithm (or the provider's own library).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import subprocess
+import sys
+import threading
+import urllib.parse
+from email import message_from_string, policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+from moto.server import ThreadedMotoServer
+from twilio.base.exceptions import TwilioRestException
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
+
+from infra.local import citizen
+from infra.local.defaults import LOCAL_SECRETS, local_secrets
+from infra.local.fake_providers import FakeProviders
+
+REPO = Path(__file__).resolve().parents[2]
+S = local_secrets({})  # the defaults, whatever the developer's environment says
+WA = f"/{S['WHATSAPP_API_VERSION']}/{S['WHATSAPP_PHONE_NUMBER_ID']}/messages"
+TG = f"/bot{S['TELEGRAM_BOT_TOKEN']}"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4 + b"\xff\xd9"
+
+
+class Gateway:
+    """A stand-in for the system's HTTP API: records each request's raw bytes, answers 200."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                # self.headers is case-insensitive, as HTTP header names are.
+                outer.requests.append({"method": self.command, "path": self.path,
+                                       "headers": self.headers, "body": self.rfile.read(length)})
+                reply = b'{"ok": true}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            do_GET = do_POST = _handle
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def last(self) -> dict[str, Any]:
+        return self.requests[-1]
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def gateway():
+    gw = Gateway()
+    yield gw
+    gw.stop()
+
+
+@pytest.fixture(scope="module")
+def fake(gateway):
+    with FakeProviders(port=0, gateway_url=gateway.url, secrets=S) as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _clean(fake, gateway):
+    fake.reset()
+    gateway.requests.clear()
+
+
+@pytest.fixture
+def photo(tmp_path) -> Path:
+    path = tmp_path / "jalan-berlubang.jpg"
+    path.write_bytes(JPEG)
+    return path
+
+
+@pytest.fixture
+def twilio_client(fake) -> Client:
+    client = Client(S["TWILIO_ACCOUNT_SID"], S["TWILIO_AUTH_TOKEN"])
+    client.api.base_url = fake.url  # the Api domain's base URL is the only host the client uses
+    return client
+
+
+def post_json(url: str, body: Any, token: str | None = None) -> citizen.Sent:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return citizen.request(url, json.dumps(body).encode(), headers)
+
+
+def get(url: str, token: str | None = None) -> citizen.Sent:
+    return citizen.request(url, headers={"Authorization": f"Bearer {token}"} if token else {}, method="GET")
+
+
+def twilio_form(fake: FakeProviders, fields: dict[str, str], password: str | None = None) -> citizen.Sent:
+    auth = base64.b64encode(f"{S['TWILIO_ACCOUNT_SID']}:{password or S['TWILIO_AUTH_TOKEN']}".encode()).decode()
+    url = f"{fake.url}/2010-04-01/Accounts/{S['TWILIO_ACCOUNT_SID']}/Messages.json"
+    return citizen.request(url, urllib.parse.urlencode(fields).encode(),
+                           {"Content-Type": "application/x-www-form-urlencoded", "Authorization": f"Basic {auth}"})
+
+
+def wa_text(to: str, body: str) -> dict[str, Any]:
+    return {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "text",
+            "text": {"preview_url": False, "body": body}}
+
+
+# ---------------------------------------------------------------------------------------------
+# Twilio
+# ---------------------------------------------------------------------------------------------
+
+
+def test_twilio_client_sends_and_the_outbox_records_it(fake, twilio_client):
+    message = twilio_client.messages.create(
+        to="+6281234567890", from_=S["SMS_FROM"], body="Aduan Anda ADN-7K2Q diterima.",
+        status_callback="https://aduan.example.go.id/webhooks/sms/status",
+    )
+    assert message.sid.startswith("SM") and len(message.sid) == 34
+    assert message.status == "queued" and message.direction == "outbound-api"
+    assert message.to == "+6281234567890" and message.from_ == S["SMS_FROM"]
+    fetched = twilio_client.messages(message.sid).fetch()
+    assert fetched.body == "Aduan Anda ADN-7K2Q diterima."
+    [sent] = fake.messages(channel="sms")
+    assert sent["to"] == "+6281234567890" and sent["from"] == S["SMS_FROM"]
+    assert sent["text"] == "Aduan Anda ADN-7K2Q diterima." and sent["provider_message_id"] == message.sid
+
+
+def test_twilio_rejects_wrong_credentials_like_twilio(fake):
+    client = Client(S["TWILIO_ACCOUNT_SID"], "wrong-token")
+    client.api.base_url = fake.url
+    with pytest.raises(TwilioRestException) as err:
+        client.messages.create(to="+6281234567890", from_=S["SMS_FROM"], body="x")
+    assert err.value.status == 401 and err.value.code == 20003
+    assert fake.messages() == []
+
+
+@pytest.mark.parametrize(("fields", "code"), [
+    ({"From": "+6281100001717", "Body": "hai"}, 21604),
+    ({"To": "+6281234567890", "Body": "hai"}, 21603),
+    ({"To": "+6281234567890", "From": "+6281100001717"}, 21602),
+    ({"To": "bukan-nomor", "From": "+6281100001717", "Body": "hai"}, 21211),
+])
+def test_twilio_validation_errors_have_twilio_codes(fake, fields, code):
+    sent = twilio_form(fake, fields)
+    assert sent.status == 400
+    assert sent.json()["code"] == code and sent.json()["more_info"].endswith(str(code))
+    assert fake.messages() == []
+
+
+# ---------------------------------------------------------------------------------------------
+# WhatsApp Cloud API
+# ---------------------------------------------------------------------------------------------
+
+
+def test_whatsapp_text_send_answers_like_graph(fake):
+    sent = post_json(fake.url + WA, wa_text("6281234567890", "Terima kasih, aduan Anda kami terima."),
+                     S["WHATSAPP_ACCESS_TOKEN"])
+    assert sent.status == 200
+    body = sent.json()
+    assert body["messaging_product"] == "whatsapp"
+    assert body["contacts"] == [{"input": "6281234567890", "wa_id": "6281234567890"}]
+    wamid = body["messages"][0]["id"]
+    assert wamid.startswith("wamid.")
+    [entry] = fake.messages(channel="whatsapp", to="+6281234567890")
+    assert entry["provider_message_id"] == wamid and entry["from"] == S["WHATSAPP_PHONE_NUMBER_ID"]
+
+
+def test_whatsapp_template_is_recorded_with_its_parameters(fake):
+    template = {"messaging_product": "whatsapp", "to": "6281234567890", "type": "template", "template": {
+        "name": "status_aduan", "language": {"code": "id"},
+        "components": [{"type": "body", "parameters": [{"type": "text", "text": "ADN-7K2Q"},
+                                                       {"type": "text", "text": "Diproses"}]}]}}
+    assert post_json(fake.url + WA, template, S["WHATSAPP_ACCESS_TOKEN"]).status == 200
+    [entry] = fake.messages(channel="whatsapp")
+    assert entry["template"] == {"name": "status_aduan", "language": "id", "parameters": ["ADN-7K2Q", "Diproses"]}
+
+
+def test_whatsapp_auth_and_bad_bodies_fail_like_graph(fake):
+    no_token = post_json(fake.url + WA, wa_text("628123456789", "x"))
+    wrong_token = post_json(fake.url + WA, wa_text("628123456789", "x"), "nope")
+    assert no_token.status == wrong_token.status == 401
+    assert no_token.json()["error"]["code"] == 190 and no_token.json()["error"]["type"] == "OAuthException"
+    bad = post_json(fake.url + WA, {"to": "628123456789", "type": "text", "text": {"body": "x"}},
+                    S["WHATSAPP_ACCESS_TOKEN"])
+    assert bad.status == 400
+    error = bad.json()["error"]
+    assert error["code"] == 100 and "messaging_product" in error["message"]
+    assert error["error_data"]["messaging_product"] == "whatsapp" and error["fbtrace_id"]
+    no_text = post_json(fake.url + WA, {"messaging_product": "whatsapp", "to": "628123456789", "type": "text"},
+                        S["WHATSAPP_ACCESS_TOKEN"])
+    assert no_text.status == 400
+    other_number = post_json(fake.url + f"/{S['WHATSAPP_API_VERSION']}/999/messages",
+                             wa_text("628123456789", "x"), S["WHATSAPP_ACCESS_TOKEN"])
+    assert other_number.status == 400 and other_number.json()["error"]["error_subcode"] == 33
+    assert fake.messages() == []
+
+
+def test_whatsapp_media_round_trip(fake):
+    assert citizen.request(fake.url + "/_media", b"", {"Content-Type": "image/jpeg"}).status == 400
+    media = citizen.register_media(fake.url, JPEG, "image/jpeg", "lubang.jpg")
+    info = get(f"{fake.url}/{S['WHATSAPP_API_VERSION']}/{media['whatsapp']['id']}", S["WHATSAPP_ACCESS_TOKEN"])
+    assert info.status == 200
+    body = info.json()
+    assert body["mime_type"] == "image/jpeg" and body["file_size"] == len(JPEG)
+    assert body["sha256"] == hashlib.sha256(JPEG).hexdigest() and body["id"] == media["whatsapp"]["id"]
+    assert body["url"] == f"{fake.url}/whatsapp-media/{media['whatsapp']['id']}"
+    assert get(body["url"]).status == 401  # the media URL needs the access token too
+    download = get(body["url"], S["WHATSAPP_ACCESS_TOKEN"])
+    assert download.status == 200 and download.body == JPEG
+    assert download.headers["Content-Type"].startswith("image/jpeg")
+    unknown = get(f"{fake.url}/{S['WHATSAPP_API_VERSION']}/123", S["WHATSAPP_ACCESS_TOKEN"])
+    assert unknown.status == 400
+
+
+# ---------------------------------------------------------------------------------------------
+# Telegram Bot API
+# ---------------------------------------------------------------------------------------------
+
+
+def test_telegram_send_message_json_and_form(fake):
+    sent = post_json(fake.url + TG + "/sendMessage", {"chat_id": 12345, "text": "<b>ADN-7K2Q</b> diterima",
+                                                      "parse_mode": "HTML"})
+    assert sent.status == 200
+    result = sent.json()["result"]
+    assert sent.json()["ok"] is True and result["chat"]["id"] == 12345 and result["from"]["is_bot"] is True
+    form = citizen.request(fake.url + TG + "/sendMessage",
+                           urllib.parse.urlencode({"chat_id": "12345", "text": "Status: Diproses"}).encode(),
+                           {"Content-Type": "application/x-www-form-urlencoded"})
+    assert form.status == 200 and form.json()["result"]["message_id"] > result["message_id"]
+    assert [m["text"] for m in fake.messages(channel="telegram", to="12345")] == [
+        "<b>ADN-7K2Q</b> diterima", "Status: Diproses"]
+
+
+def test_telegram_errors_like_the_bot_api(fake):
+    wrong = post_json(fake.url + "/bot123456:" + "A" * 35 + "/sendMessage", {"chat_id": 1, "text": "x"})
+    assert wrong.status == 401 and wrong.json() == {"ok": False, "error_code": 401, "description": "Unauthorized"}
+    malformed = post_json(fake.url + "/botnot-a-token/sendMessage", {"chat_id": 1, "text": "x"})
+    assert malformed.status == 404 and malformed.json()["ok"] is False
+    empty = post_json(fake.url + TG + "/sendMessage", {"chat_id": 1, "text": ""})
+    assert empty.status == 400 and empty.json()["description"].startswith("Bad Request")
+    assert post_json(fake.url + TG + "/noSuchMethod", {}).status == 404
+    assert fake.messages() == []
+
+
+def test_telegram_get_file_round_trip(fake):
+    media = citizen.register_media(fake.url, JPEG, "image/jpeg")
+    found = get(f"{fake.url}{TG}/getFile?file_id={urllib.parse.quote(media['telegram']['file_id'])}")
+    assert found.status == 200
+    result = found.json()["result"]
+    assert result["file_id"] == media["telegram"]["file_id"] and result["file_size"] == len(JPEG)
+    assert result["file_unique_id"] and result["file_path"].endswith(".jpg")
+    download = get(f"{fake.url}/file{TG}/{result['file_path']}")
+    assert download.status == 200 and download.body == JPEG
+    assert get(f"{fake.url}{TG}/getFile?file_id=nope").status == 400
+
+
+# ---------------------------------------------------------------------------------------------
+# LAPOR!, outbox, faults
+# ---------------------------------------------------------------------------------------------
+
+
+def test_lapor_status_forwarding(fake):
+    url = f"{fake.url}/lapor/api/v1/reports/LAPOR-123/status"
+    update = {"status": "in_progress", "status_label": "Diproses", "message": "Sedang ditangani DPUPRPKP"}
+    assert post_json(url, update).status == 401
+    assert post_json(url, {"message": "no status"}, S["LAPOR_API_TOKEN"]).status == 400
+    sent = post_json(url, update, S["LAPOR_API_TOKEN"])
+    assert sent.status == 200 and sent.json() == {"ok": True}
+    [entry] = fake.messages(channel="lapor", to="LAPOR-123")
+    assert entry["text"] == "Sedang ditangani DPUPRPKP" and entry["raw"] == update
+
+
+def test_outbox_filters_order_and_clear(fake, twilio_client):
+    twilio_client.messages.create(to="+6281111111111", from_=S["SMS_FROM"], body="Aduan ADN-AAAA diterima")
+    post_json(fake.url + WA, wa_text("6281111111111", "Aduan ADN-BBBB diterima"), S["WHATSAPP_ACCESS_TOKEN"])
+    post_json(fake.url + TG + "/sendMessage", {"chat_id": 777, "text": "Aduan ADN-CCCC selesai"})
+    listed = get(fake.url + "/_outbox").json()["messages"]
+    assert [m["channel"] for m in listed] == ["sms", "whatsapp", "telegram"]  # newest last
+    assert all(m["at"].endswith("Z") and m["provider_message_id"] for m in listed)
+    by_number = get(fake.url + "/_outbox?to=" + urllib.parse.quote("+6281111111111")).json()["messages"]
+    assert {m["channel"] for m in by_number} == {"sms", "whatsapp"}
+    assert [m["text"] for m in get(fake.url + "/_outbox?contains=adn-cccc").json()["messages"]] == [
+        "Aduan ADN-CCCC selesai"]
+    assert len(get(fake.url + "/_outbox?channel=whatsapp").json()["messages"]) == 1
+    assert citizen.request(fake.url + "/_outbox", method="DELETE").status == 204
+    assert get(fake.url + "/_outbox").json() == {"messages": []}
+
+
+def test_fault_injection_429_then_success(fake, twilio_client):
+    fault = post_json(fake.url + "/_faults", {"channel": "sms", "status": 429, "count": 2, "retry_after": 2})
+    assert fault.status == 201
+    first = twilio_form(fake, {"To": "+6281234567890", "From": S["SMS_FROM"], "Body": "hai"})
+    assert first.status == 429 and first.headers["Retry-After"] == "2" and first.json()["code"] == 20429
+    with pytest.raises(TwilioRestException) as err:
+        twilio_client.messages.create(to="+6281234567890", from_=S["SMS_FROM"], body="hai")
+    assert err.value.status == 429
+    assert twilio_client.messages.create(to="+6281234567890", from_=S["SMS_FROM"], body="hai").status == "queued"
+    assert len(fake.messages(channel="sms")) == 1  # refused attempts are not messages
+    [state] = get(fake.url + "/_faults").json()["faults"]
+    assert state["served"] == 2 and state["remaining"] == 0
+
+
+@pytest.mark.parametrize(("channel", "status", "send"), [
+    ("whatsapp", 503, lambda f: post_json(f.url + WA, wa_text("628123456789", "x"), S["WHATSAPP_ACCESS_TOKEN"])),
+    ("telegram", 429, lambda f: post_json(f.url + TG + "/sendMessage", {"chat_id": 1, "text": "x"})),
+    ("lapor", 500, lambda f: post_json(f"{f.url}/lapor/api/v1/reports/L-1/status", {"status": "closed"},
+                                       S["LAPOR_API_TOKEN"])),
+])
+def test_fault_injection_per_channel(fake, channel, status, send):
+    fake.add_fault(channel, status, count=1, retry_after=1)
+    failed = send(fake)
+    assert failed.status == status
+    if channel == "telegram":
+        assert failed.json() == {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                                 "parameters": {"retry_after": 1}}
+    if channel == "whatsapp":
+        assert failed.json()["error"]["code"] == 131016
+    assert send(fake).status == 200
+    assert len(fake.messages(channel=channel)) == 1
+
+
+def test_faults_are_validated_and_cleared(fake):
+    assert post_json(fake.url + "/_faults", {"channel": "email", "status": 429}).status == 400
+    assert post_json(fake.url + "/_faults", {"channel": "sms", "status": 404}).status == 400
+    fake.add_fault("whatsapp", 500, count=5)
+    assert citizen.request(fake.url + "/_faults", method="DELETE").status == 204
+    assert post_json(fake.url + WA, wa_text("628123456789", "x"), S["WHATSAPP_ACCESS_TOKEN"]).status == 200
+
+
+# ---------------------------------------------------------------------------------------------
+# Delivery status webhooks, signed as the providers sign them
+# ---------------------------------------------------------------------------------------------
+
+
+def test_deliver_whatsapp_status_webhook_is_signed(fake, gateway):
+    wamid = post_json(fake.url + WA, wa_text("6281234567890", "x"), S["WHATSAPP_ACCESS_TOKEN"]).json()[
+        "messages"][0]["id"]
+    answer = post_json(fake.url + "/_deliver", {"channel": "whatsapp", "provider_message_id": wamid,
+                                                "status": "delivered"})
+    assert answer.status == 200 and answer.json()["status"] == 200
+    request = gateway.last
+    assert request["path"] == "/webhooks/whatsapp"
+    expected = "sha256=" + hmac.new(S["WHATSAPP_APP_SECRET"].encode(), request["body"], hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(request["headers"]["X-Hub-Signature-256"], expected)
+    value = json.loads(request["body"])["entry"][0]["changes"][0]["value"]
+    assert value["metadata"]["phone_number_id"] == S["WHATSAPP_PHONE_NUMBER_ID"]
+    assert value["statuses"][0].items() >= {"id": wamid, "status": "delivered", "recipient_id": "6281234567890"}.items()
+    assert fake.messages(channel="whatsapp")[0]["statuses"][0]["status"] == "delivered"
+
+
+def test_deliver_twilio_status_callback_is_signed(fake, gateway, twilio_client):
+    callback = gateway.url + "/webhooks/sms/status"
+    sid = twilio_client.messages.create(to="+6281234567890", from_=S["SMS_FROM"], body="x",
+                                        status_callback=callback).sid
+    answer = post_json(fake.url + "/_deliver", {"channel": "sms", "provider_message_id": sid, "status": "delivered"})
+    assert answer.status == 200
+    request = gateway.last
+    params = dict(urllib.parse.parse_qsl(request["body"].decode(), keep_blank_values=True))
+    assert params["MessageSid"] == sid and params["MessageStatus"] == "delivered"
+    assert RequestValidator(S["TWILIO_AUTH_TOKEN"]).validate(callback, params, request["headers"]["X-Twilio-Signature"])
+    no_callback = twilio_client.messages.create(to="+6281234567890", from_=S["SMS_FROM"], body="y").sid
+    assert post_json(fake.url + "/_deliver", {"channel": "sms", "provider_message_id": no_callback}).status == 409
+
+
+# ---------------------------------------------------------------------------------------------
+# SES through moto
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint():
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+def test_ses_mail_sent_through_moto_is_in_the_outbox(moto_endpoint):
+    ses = boto3.client("ses", endpoint_url=moto_endpoint, region_name="ap-southeast-3",
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    ses.verify_email_identity(EmailAddress="aduan@kota.example.go.id")
+    with FakeProviders(port=0, moto_endpoint=moto_endpoint, secrets=S) as fake:
+        ses.send_email(Source="aduan@kota.example.go.id", Destination={"ToAddresses": ["warga.ses@example.com"]},
+                       Message={"Subject": {"Data": "Aduan ADN-7K2Q diterima"},
+                                "Body": {"Text": {"Data": "Terima kasih, aduan Anda kami terima."}}})
+        ses.send_raw_email(Source="aduan@kota.example.go.id", RawMessage={"Data": (
+            "From: aduan@kota.example.go.id\r\nTo: warga.raw@example.com\r\nSubject: Status aduan\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n\r\nAduan Anda sedang diproses.\r\n").encode()})
+        [mail] = get(fake.url + "/_outbox?channel=email&to=warga.ses@example.com").json()["messages"]
+        assert mail["subject"] == "Aduan ADN-7K2Q diterima" and mail["from"] == "aduan@kota.example.go.id"
+        assert mail["text"] == "Terima kasih, aduan Anda kami terima." and mail["provider_message_id"]
+        [raw] = fake.messages(channel="email", to="warga.raw@example.com")
+        assert raw["subject"] == "Status aduan" and raw["text"].strip() == "Aduan Anda sedang diproses."
+        fake.clear()
+        assert fake.messages(channel="email", to="warga.ses@example.com") == []  # cleared stays cleared
+
+
+# ---------------------------------------------------------------------------------------------
+# citizen.py: inbound webhooks, checked by independent implementations of each algorithm
+# ---------------------------------------------------------------------------------------------
+
+
+def test_citizen_whatsapp_signature_over_meta_escaped_raw_body(fake, gateway):
+    text = "Jalan rusak di Sawojajar, dekat kafé — tolong"
+    sent = citizen.send_whatsapp(gateway.url, from_="+6281234567890", text=text, name="Siti", fake_url=fake.url)
+    assert sent.status == 200
+    raw = gateway.last["body"]
+    assert b"\\u00e9" in raw and "é".encode() not in raw  # escaped as Meta escapes it
+    expected = "sha256=" + hmac.new(S["WHATSAPP_APP_SECRET"].encode(), raw, hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(gateway.last["headers"]["X-Hub-Signature-256"], expected)
+    reserialised = json.dumps(json.loads(raw)).encode()
+    assert "sha256=" + hmac.new(S["WHATSAPP_APP_SECRET"].encode(), reserialised, hashlib.sha256).hexdigest() != expected
+    payload = json.loads(raw)
+    assert payload["object"] == "whatsapp_business_account"
+    value = payload["entry"][0]["changes"][0]["value"]
+    assert value["metadata"] == {"display_phone_number": S["WHATSAPP_DISPLAY_PHONE_NUMBER"],
+                                 "phone_number_id": S["WHATSAPP_PHONE_NUMBER_ID"]}
+    assert value["contacts"] == [{"profile": {"name": "Siti"}, "wa_id": "6281234567890"}]
+    [message] = value["messages"]
+    assert message["from"] == "6281234567890" and message["type"] == "text" and message["text"]["body"] == text
+    assert message["id"].startswith("wamid.") and message["timestamp"].isdigit()
+
+
+def test_citizen_whatsapp_photo_is_fetchable_from_the_fake(fake, gateway, photo):
+    citizen.send_whatsapp(gateway.url, from_="6281234567890", text="Lubang besar", photo=photo, fake_url=fake.url)
+    message = json.loads(gateway.last["body"])["entry"][0]["changes"][0]["value"]["messages"][0]
+    assert message["type"] == "image" and message["image"]["caption"] == "Lubang besar"
+    info = get(f"{fake.url}/{S['WHATSAPP_API_VERSION']}/{message['image']['id']}", S["WHATSAPP_ACCESS_TOKEN"])
+    assert get(info.json()["url"], S["WHATSAPP_ACCESS_TOKEN"]).body == JPEG
+
+
+def test_citizen_whatsapp_wrong_secret_and_handshake(fake, gateway):
+    citizen.send_whatsapp(gateway.url, from_="6281234567890", text="x", app_secret="forged", fake_url=fake.url)
+    good = "sha256=" + hmac.new(S["WHATSAPP_APP_SECRET"].encode(), gateway.last["body"], hashlib.sha256).hexdigest()
+    assert gateway.last["headers"]["X-Hub-Signature-256"] != good
+    citizen.whatsapp_handshake(gateway.url, challenge="4242")
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(gateway.last["path"]).query)
+    assert query == {"hub.mode": ["subscribe"], "hub.challenge": ["4242"],
+                     "hub.verify_token": [local_secrets()["WHATSAPP_VERIFY_TOKEN"]]}
+
+
+def test_citizen_telegram_update(fake, gateway, photo):
+    citizen.send_telegram(gateway.url, chat_id=12345, text="Lampu jalan mati", fake_url=fake.url)
+    first = json.loads(gateway.last["body"])
+    assert gateway.last["headers"]["X-Telegram-Bot-Api-Secret-Token"] == local_secrets()["TELEGRAM_SECRET_TOKEN"]
+    assert first["message"]["chat"] == {"id": 12345, "first_name": "Warga", "type": "private"}
+    assert first["message"]["from"]["id"] == 12345 and first["message"]["text"] == "Lampu jalan mati"
+    citizen.send_telegram(gateway.url, chat_id=12345, text="Ini fotonya", photo=photo, fake_url=fake.url)
+    second = json.loads(gateway.last["body"])
+    assert second["update_id"] > first["update_id"]  # monotonic, as Telegram's
+    largest = second["message"]["photo"][-1]
+    assert second["message"]["caption"] == "Ini fotonya"
+    path = get(f"{fake.url}{TG}/getFile?file_id={urllib.parse.quote(largest['file_id'])}").json()["result"]
+    assert get(f"{fake.url}/file{TG}/{path['file_path']}").body == JPEG
+
+
+def test_citizen_sms_signed_over_the_public_url(fake, gateway, photo):
+    public = "https://aduan.example.go.id"
+    sent = citizen.send_sms(gateway.url, from_="+6281234567890", text="SAMBAT lampu jalan mati di Klojen",
+                            public_base_url=public, photo=photo, fake_url=fake.url)
+    assert sent.status == 200 and gateway.last["path"] == "/webhooks/sms"
+    params = dict(urllib.parse.parse_qsl(gateway.last["body"].decode(), keep_blank_values=True))
+    signature = gateway.last["headers"]["X-Twilio-Signature"]
+    validator = RequestValidator(S["TWILIO_AUTH_TOKEN"])
+    assert validator.validate(public + "/webhooks/sms", params, signature)
+    assert not validator.validate(gateway.url + "/webhooks/sms", params, signature)
+    assert not RequestValidator("another-token").validate(public + "/webhooks/sms", params, signature)
+    assert params["Body"] == "SAMBAT lampu jalan mati di Klojen" and params["From"] == "+6281234567890"
+    assert params["To"] == S["SMS_FROM"] and params["AccountSid"] == S["TWILIO_ACCOUNT_SID"]
+    assert params["MessageSid"] == params["SmsSid"] and params["MessageSid"].startswith("MM")
+    assert params["NumMedia"] == "1" and params["MediaContentType0"] == "image/jpeg"
+    assert get(params["MediaUrl0"]).body == JPEG
+
+
+def _verify_sns(message: dict[str, Any]) -> None:
+    """Independent SNS check: the documented string to sign, the certificate from SigningCertURL."""
+    if message["Type"] == "Notification":
+        keys = ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"]
+    else:
+        keys = ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"]
+    canonical = "".join(f"{k}\n{message[k]}\n" for k in keys if k in message).encode()
+    cert = x509.load_pem_x509_certificate(get(message["SigningCertURL"]).body)
+    digest = hashes.SHA256() if message["SignatureVersion"] == "2" else hashes.SHA1()
+    cert.public_key().verify(base64.b64decode(message["Signature"]), canonical, padding.PKCS1v15(), digest)
+
+
+@pytest.mark.parametrize("version", ["2", "1"])
+def test_citizen_email_is_a_signed_ses_notification(fake, gateway, photo, version):
+    sent = citizen.send_email(gateway.url, from_="warga@example.com", subject="Sampah belum diangkut",
+                              text="Sudah tiga hari di Jl. Ijen.", photo=photo, signature_version=version,
+                              fake_url=fake.url)
+    assert sent.status == 200
+    request = gateway.last
+    assert request["headers"]["x-amz-sns-message-type"] == "Notification"
+    envelope = json.loads(request["body"])
+    assert envelope["SignatureVersion"] == version
+    assert envelope["SigningCertURL"] == fake.url + "/sns/cert.pem"
+    assert request["headers"]["x-amz-sns-message-id"] == envelope["MessageId"]
+    _verify_sns(envelope)
+    tampered = {**envelope, "Message": envelope["Message"].replace("Ijen", "Semeru")}
+    with pytest.raises(Exception):
+        _verify_sns(tampered)
+    notification = json.loads(envelope["Message"])
+    assert notification["notificationType"] == "Received"
+    assert notification["receipt"]["action"] == {"type": "SNS", "topicArn": S["EMAIL_SNS_TOPIC_ARN"],
+                                                 "encoding": "UTF8"}
+    assert notification["mail"]["commonHeaders"]["subject"] == "Sampah belum diangkut"
+    assert notification["mail"]["destination"] == [S["EMAIL_INBOUND_ADDRESS"]]
+    mime = message_from_string(notification["content"], policy=policy.default)
+    assert mime["Subject"] == "Sampah belum diangkut"
+    assert mime.get_body(("plain",)).get_content().strip() == "Sudah tiga hari di Jl. Ijen."
+    [attachment] = list(mime.iter_attachments())
+    assert attachment.get_content() == JPEG and attachment.get_content_type() == "image/jpeg"
+
+
+def test_citizen_sns_subscription_confirmation(fake, gateway):
+    citizen.send_sns_subscription_confirmation(gateway.url, fake_url=fake.url)
+    envelope = json.loads(gateway.last["body"])
+    assert envelope["Type"] == "SubscriptionConfirmation" and envelope["Token"]
+    _verify_sns(envelope)
+    assert envelope["SubscribeURL"].startswith(fake.url + "/sns/confirm?Action=ConfirmSubscription")
+    confirm = get(envelope["SubscribeURL"])
+    assert confirm.status == 200 and b"<SubscriptionArn>" in confirm.body
+    [done] = get(fake.url + "/_sns/confirmations").json()["confirmations"]
+    assert done["topic_arn"] == S["EMAIL_SNS_TOPIC_ARN"]
+    assert get(envelope["SubscribeURL"].replace(envelope["Token"], "forged")).status == 400
+
+
+def test_citizen_lapor_standard_webhook_signature(fake, gateway):
+    sent = citizen.send_lapor(gateway.url, tracking_id="LAPOR-123", text="Drainase tersumbat di Sukun",
+                              category="drainase", anonymous=True, reporter_name="Budi", fake_url=fake.url)
+    assert sent.status == 200
+    request = gateway.last
+    msg_id, timestamp = request["headers"]["webhook-id"], request["headers"]["webhook-timestamp"]
+    key = base64.b64decode(LOCAL_SECRETS["LAPOR_WEBHOOK_SECRET"].split("_", 1)[1])
+    signed = f"{msg_id}.{timestamp}.".encode() + request["body"]
+    expected = "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+    assert expected in request["headers"]["webhook-signature"].split(" ")
+    payload = json.loads(request["body"])
+    assert payload["type"] == "report.created"
+    assert payload["data"].items() >= {"tracking_id": "LAPOR-123", "content": "Drainase tersumbat di Sukun",
+                                       "category": "drainase", "anonymous": True, "confidential": False,
+                                       "reporter": {"name": "Budi"}}.items()
+    assert payload["data"]["created_at"].endswith("Z")
+    citizen.send_lapor(gateway.url, tracking_id="LAPOR-123", text="x", timestamp=1_000_000_000,
+                       webhook_id="msg_replay", fake_url=fake.url)
+    assert gateway.last["headers"]["webhook-timestamp"] == "1000000000"
+
+
+def test_citizen_cli_prints_status_and_reads_secrets_from_env(fake, gateway):
+    env = {**os.environ, "TWILIO_AUTH_TOKEN": "token-from-env", "PUBLIC_BASE_URL": "https://publik.example"}
+    done = subprocess.run(
+        [sys.executable, "-m", "infra.local.citizen", "--gateway", gateway.url, "--fake", fake.url,
+         "sms", "--from", "+6281234567890", "SAMBAT lampu jalan mati"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "HTTP 200" and '{"ok": true}' in done.stdout
+    params = dict(urllib.parse.parse_qsl(gateway.last["body"].decode(), keep_blank_values=True))
+    assert RequestValidator("token-from-env").validate("https://publik.example/webhooks/sms", params,
+                                                      gateway.last["headers"]["X-Twilio-Signature"])

@@ -1,0 +1,49 @@
+"""Helpers for tests that talk to the local cloud over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class Answer:
+    def __init__(self, status: int, headers: dict[str, str], raw: bytes) -> None:
+        self.status = status
+        self.headers = headers
+        self.raw = raw
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.raw or b"null")
+
+    def __repr__(self) -> str:
+        return f"<{self.status} {self.raw[:300]!r}>"
+
+
+def http(method: str, url: str, body: Any = None, headers: dict[str, str] | None = None, raw: bytes | None = None, timeout: float = 15) -> Answer:
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    sent = {"content-type": "application/json", **(headers or {})}
+    request = urllib.request.Request(url, data=data, method=method, headers=sent)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return Answer(response.status, dict(response.headers.items()), response.read())
+    except urllib.error.HTTPError as error:
+        return Answer(error.code, dict(error.headers.items()), error.read())
+
+
+def eventually(check: Callable[[], T | None], timeout: float = 20.0, interval: float = 0.1, what: str = "condition") -> T:
+    """Poll `check` until it returns something truthy, or fail after `timeout` (never a fixed sleep)."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}; last value: {last!r}")
