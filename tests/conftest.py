@@ -7,6 +7,8 @@ import socket
 
 import pytest
 
+from tests.support import aws_client, table_from_template
+
 
 @pytest.fixture(scope="session")
 def cloud():
@@ -27,3 +29,43 @@ def _unit_tests_stay_offline(request, monkeypatch):
         raise RuntimeError("unit tests must not open network connections")
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    from moto.server import ThreadedMotoServer
+
+    from infra.local.cloud import free_port
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws_env(moto_endpoint, monkeypatch):
+    """Point aduan.aws (the layer's client factory) at the moto server for one test."""
+    from aduan import aws, crypto
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-southeast-3")
+    aws.reset_clients()
+    crypto.forget_keys()
+    yield moto_endpoint
+    aws.reset_clients()
+    crypto.forget_keys()
+
+
+@pytest.fixture
+def complaint_table(moto_endpoint, request):
+    import uuid
+
+    ddb = aws_client(moto_endpoint, "dynamodb")
+    name = table_from_template(ddb, "ComplaintTable", f"complaints-{uuid.uuid4().hex[:8]}")
+    yield name, ddb
+    ddb.delete_table(TableName=name)

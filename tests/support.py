@@ -47,3 +47,30 @@ def eventually(check: Callable[[], T | None], timeout: float = 20.0, interval: f
             return last
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}; last value: {last!r}")
+
+
+def aws_client(endpoint: str, service: str):
+    import boto3
+
+    return boto3.session.Session().client(
+        service, endpoint_url=endpoint, region_name="ap-southeast-3", aws_access_key_id="test", aws_secret_access_key="test"
+    )
+
+
+def table_from_template(ddb, logical_id: str, name: str) -> str:
+    """Create a table exactly as template.yaml declares it (keys, indexes, stream)."""
+    from infra.local import template
+
+    props = template.to_cloudformation(template.load())["Resources"][logical_id]["Properties"]
+    kwargs = {
+        "TableName": name,
+        "AttributeDefinitions": props["AttributeDefinitions"],
+        "KeySchema": props["KeySchema"],
+        "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
+    }
+    if props.get("GlobalSecondaryIndexes"):
+        kwargs["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+    if props.get("StreamSpecification"):
+        kwargs["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
+    ddb.create_table(**kwargs)
+    return name

@@ -50,7 +50,7 @@ from typing import Any
 
 from infra.local.defaults import FAKE_PROVIDERS_URL, GATEWAY_URL, local_secrets
 
-Params = Mapping[str, "str | Sequence[str]"]
+Params = Mapping[str, str | Sequence[str]]
 
 
 # --------------------------------------------------------------------------------------------

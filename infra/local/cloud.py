@@ -146,7 +146,7 @@ class LocalCloud:
     def _start_providers(self) -> None:
         from infra.local.fake_providers import FakeProviders
 
-        self.providers = FakeProviders(host="127.0.0.1", port=self.ports.providers, moto_endpoint=self.endpoint)
+        self.providers = FakeProviders(host="127.0.0.1", port=self.ports.providers, moto_endpoint=self.endpoint, gateway_url=self.gateway_url)
         self.providers.start()
 
     def parameters(self, sam: dict[str, Any]) -> dict[str, str]:
@@ -165,6 +165,12 @@ class LocalCloud:
         return params
 
     def _deploy(self, sam: dict[str, Any]) -> None:
+        # moto warns about each type its CloudFormation skips; the local cloud covers those itself.
+        import logging
+        import warnings
+
+        warnings.filterwarnings("ignore", message="Tried to parse AWS::", category=UserWarning)
+        logging.getLogger("moto").setLevel(logging.ERROR)
         s3 = self.client("s3")
         s3.create_bucket(Bucket=tpl.CODE_BUCKET, CreateBucketConfiguration={"LocationConstraint": self.region})
         placeholder = io.BytesIO()

@@ -4,23 +4,23 @@ It answers the outbound APIs the system calls as the real providers do (status c
 shapes, auth failures), records every message it is sent, and lists them at `GET /_outbox`, so a
 person or a test sees what citizens would have received. Endpoints:
 
-  Twilio      POST /2010-04-01/Accounts/{AccountSid}/Messages.json          (Basic auth)
-              GET  /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json
-              GET  /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}/Media/{MediaSid}   (bytes)
-  WhatsApp    POST /{version}/{phone_number_id}/messages                     (Bearer)
-              GET  /{version}/{media_id}  ->  GET /whatsapp-media/{media_id}  (Bearer)
-  Telegram    GET|POST /bot{token}/sendMessage | getFile | getMe | setWebhook | deleteWebhook
-              GET  /file/bot{token}/{file_path}
-  LAPOR!      POST /lapor/api/v1/reports/{lapor_tracking_id}/status         (Bearer)
-              GET  /lapor/api/v1/files/{media_id}
-  SNS         GET  /sns/cert.pem (test signing certificate), GET /sns/confirm (SubscribeURL),
-              GET  /sns/unsubscribe, POST /_sns/sign (signs a message for the citizen tool),
-              GET  /_sns/confirmations
-  Control     GET|DELETE /_outbox  (?channel=&to=&contains=), POST /_media (bytes -> ids),
-              GET|POST|DELETE /_faults, POST /_deliver (signed delivery-status webhook)
+  Twilio    POST /2010-04-01/Accounts/{AccountSid}/Messages.json            (Basic auth)
+            GET  /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json
+            GET  /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}/Media/{MediaSid}  (bytes)
+  WhatsApp  POST /{version}/{phone_number_id}/messages                       (Bearer)
+            GET  /{version}/{media_id}, then GET /whatsapp-media/{media_id}  (Bearer)
+  Telegram  GET|POST /bot{token}/sendMessage|getFile|getMe|setWebhook|deleteWebhook
+            GET  /file/bot{token}/{file_path}
+  LAPOR!    POST /lapor/api/v1/reports/{lapor_tracking_id}/status            (Bearer)
+            GET  /lapor/api/v1/files/{media_id}
+  SNS       GET  /sns/cert.pem (the test signing certificate), GET /sns/confirm (SubscribeURL),
+            GET  /sns/unsubscribe, POST /_sns/sign (signs for the citizen tool),
+            GET  /_sns/confirmations
+  Control   GET|DELETE /_outbox (?channel=&to=&contains=), POST /_media (bytes -> ids),
+            GET|POST|DELETE /_faults, POST /_deliver (a signed delivery-status webhook)
 
 E-mail goes out through SES (moto): with `moto_endpoint` set, the outbox also lists what moto
-recorded as channel "email". Credentials expected are those of `infra/local/defaults.py`.
+recorded, as channel "email". The credentials expected are those of `infra/local/defaults.py`.
 """
 
 from __future__ import annotations
@@ -54,15 +54,24 @@ from infra.local import citizen
 from infra.local.defaults import GATEWAY_URL, local_secrets
 
 JSONDict = dict[str, Any]
-CHANNELS = ("sms", "whatsapp", "telegram", "email", "lapor")
+Handler = Callable[..., Response]
 FAULT_CHANNELS = ("sms", "whatsapp", "telegram", "lapor")
+SES_SYNC_INTERVAL = 0.2  # seconds between reads of moto's data.json
 _TELEGRAM_TOKEN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{30,}")
 _PHONE = re.compile(r"\+?[1-9]\d{6,14}")
-# GSM 03.38 basic set: a text outside it is sent as UCS-2 (70 chars a segment, not 160).
+_HTML_TAG = re.compile(r"<[a-zA-Z/][^>]*>")
+# GSM 03.38 basic set: text outside it goes as UCS-2, 70 characters a segment instead of 160.
 _GSM = set(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€"
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€"
 )
+_SNS_NS = "http://sns.amazonaws.com/doc/2010-03-31/"
+_GRAPH_NO_OBJECT = (
+    "Unsupported {verb} request. Object with ID '{id}' does not exist, cannot be loaded due to "
+    "missing permissions, or does not support this operation."
+)
+_WA_TYPES = ("audio", "contacts", "document", "image", "interactive", "location", "reaction",
+             "sticker", "template", "text", "video")
 
 
 def _now_iso() -> str:
@@ -70,8 +79,13 @@ def _now_iso() -> str:
 
 
 def _json(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False), status, headers=dict(headers or {}),
-                    content_type="application/json")
+    text = json.dumps(body, ensure_ascii=False)
+    return Response(text, status, headers=dict(headers or {}), content_type="application/json")
+
+
+def _error(status: int, code: str, message: str) -> Response:
+    """An error of the fake server itself (not of a provider)."""
+    return _json({"error": {"code": code, "message": message}}, status)
 
 
 def _addr(value: Any) -> str:
@@ -82,10 +96,13 @@ def _addr(value: Any) -> str:
     return re.sub(r"[\s\-()]", "", text).lstrip("+")
 
 
+def _searchable(message: JSONDict) -> str:
+    return f"{message.get('subject') or ''}\n{message.get('text') or ''}".casefold()
+
+
 def _segments(body: str) -> int:
-    if all(ch in _GSM for ch in body):
-        return 1 if len(body) <= 160 else -(-len(body) // 153)
-    return 1 if len(body) <= 70 else -(-len(body) // 67)
+    single, multi = (160, 153) if all(ch in _GSM for ch in body) else (70, 67)
+    return 1 if len(body) <= single else -(-len(body) // multi)
 
 
 # --------------------------------------------------------------------------------------------
@@ -93,17 +110,29 @@ def _segments(body: str) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def twilio_error(status: int, code: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
-    body = {"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}",
-            "status": status}
+def twilio_error(
+    status: int, code: int, message: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    more_info = f"https://www.twilio.com/docs/errors/{code}"
+    body = {"code": code, "message": message, "more_info": more_info, "status": status}
     return _json(body, status, headers)
 
 
-def graph_error(status: int, code: int, message: str, *, details: str | None = None,
-                subcode: int | None = None, headers: Mapping[str, str] | None = None) -> Response:
-    error: JSONDict = {"message": message, "type": "OAuthException", "code": code,
-                       "error_data": {"messaging_product": "whatsapp", "details": details or message},
-                       "fbtrace_id": "A" + _random.token_urlsafe(16)}
+def graph_error(
+    status: int,
+    code: int,
+    message: str,
+    *,
+    subcode: int | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    error: JSONDict = {
+        "message": message,
+        "type": "OAuthException",
+        "code": code,
+        "error_data": {"messaging_product": "whatsapp", "details": message},
+        "fbtrace_id": "A" + _random.token_urlsafe(16),
+    }
     if subcode is not None:
         error["error_subcode"] = subcode
     return _json({"error": error}, status, headers)
@@ -111,32 +140,34 @@ def graph_error(status: int, code: int, message: str, *, details: str | None = N
 
 def telegram_error(code: int, description: str, retry_after: int | None = None) -> Response:
     body: JSONDict = {"ok": False, "error_code": code, "description": description}
-    headers = {}
-    if retry_after is not None:
-        body["parameters"] = {"retry_after": retry_after}
-        headers["Retry-After"] = str(retry_after)
-    return _json(body, code, headers)
+    if retry_after is None:
+        return _json(body, code)
+    body["parameters"] = {"retry_after": retry_after}
+    return _json(body, code, {"Retry-After": str(retry_after)})
 
 
-def lapor_error(status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> Response:
+def lapor_error(
+    status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+) -> Response:
     return _json({"ok": False, "error": {"code": code, "message": message}}, status, headers)
 
 
 def _fault_response(channel: str, status: int, retry_after: int | None) -> Response:
-    """The answer each provider gives when it throttles or fails."""
+    """The answer each provider gives when it throttles (429) or fails (5xx)."""
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
     reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
     if channel == "sms":
         return twilio_error(status, 20429 if status == 429 else 20000 + status, reason, headers)
     if channel == "whatsapp":
-        if status == 429:
-            return graph_error(429, 130429, "(#130429) Rate limit hit", headers=headers)
-        if status == 503:
-            return graph_error(503, 131016, "(#131016) Service unavailable", headers=headers)
-        return graph_error(status, 2, "(#2) Service temporarily unavailable", headers=headers)
+        code, message = {
+            429: (130429, "(#130429) Rate limit hit"),
+            503: (131016, "(#131016) Service unavailable"),
+        }.get(status, (2, "(#2) Service temporarily unavailable"))
+        return graph_error(status, code, message, headers=headers)
     if channel == "telegram":
         if status == 429:
-            return telegram_error(429, f"Too Many Requests: retry after {retry_after or 1}", retry_after or 1)
+            wait = retry_after or 1
+            return telegram_error(429, f"Too Many Requests: retry after {wait}", wait)
         return telegram_error(status, reason)
     return lapor_error(status, "rate_limited" if status == 429 else "unavailable", reason, headers)
 
@@ -151,7 +182,7 @@ class Media:
     data: bytes
     mime_type: str
     filename: str
-    whatsapp_id: str
+    whatsapp_id: str  # Graph media ids are numeric strings
     telegram_file_id: str
     telegram_thumb_id: str
     telegram_unique_id: str
@@ -162,6 +193,11 @@ class Media:
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return (self.whatsapp_id, self.telegram_file_id, self.telegram_thumb_id,
+                self.telegram_path, self.twilio_sid)
+
 
 @dataclass
 class Fault:
@@ -169,13 +205,13 @@ class Fault:
     status: int
     remaining: int
     retry_after: int | None
-    op: str  # "send" (message APIs) or "media" (media/file downloads)
+    op: str  # "send" (message APIs) or "media" (media and file downloads)
     served: int = 0
 
 
 # The SNS test key is made once per process and shared by every FakeProviders in it: a system
-# under test caches the signing certificate by URL, and a restarted fake server on the same URL
-# must not present a different certificate.
+# under test caches the signing certificate by URL, and a fake server restarted on the same URL
+# must not present another certificate.
 _sns_key_lock = threading.Lock()
 _sns_key: tuple[Any, bytes] | None = None
 
@@ -195,12 +231,16 @@ def _sns_key_and_cert() -> tuple[Any, bytes]:
                 x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Aduan local cloud (test only)"),
             ])
             now = dt.datetime.now(dt.timezone.utc)
+            san = x509.SubjectAlternativeName([x509.DNSName("sns.amazonaws.com")])
             cert = (
                 x509.CertificateBuilder()
-                .subject_name(name).issuer_name(name).public_key(key.public_key())
+                .subject_name(name)
+                .issuer_name(name)
+                .public_key(key.public_key())
                 .serial_number(x509.random_serial_number())
-                .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=365))
-                .add_extension(x509.SubjectAlternativeName([x509.DNSName("sns.amazonaws.com")]), False)
+                .not_valid_before(now - dt.timedelta(days=1))
+                .not_valid_after(now + dt.timedelta(days=365))
+                .add_extension(san, critical=False)
                 .sign(key, hashes.SHA256())
             )
             _sns_key = (key, cert.public_bytes(serialization.Encoding.PEM))
@@ -222,12 +262,12 @@ def sns_string_to_sign(message: Mapping[str, Any]) -> bytes:
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args: Any, **kwargs: Any) -> None:  # one line per request is noise
+    def log_request(self, *args: Any, **kwargs: Any) -> None:  # a line per request is noise
         pass
 
 
 class FakeProviders:
-    """Start with `.start()`, stop with `.stop()`; `port=0` picks a free port (see `.url`)."""
+    """`.start()` / `.stop()` (or `with`); `port=0` picks a free port, see `.url`."""
 
     def __init__(
         self,
@@ -241,47 +281,45 @@ class FakeProviders:
     ) -> None:
         self.host, self.port = host, port
         self.moto_endpoint = moto_endpoint.rstrip("/") if moto_endpoint else None
-        self.gateway_url = gateway_url.rstrip("/")
+        self.gateway_url = gateway_url.rstrip("/")  # where /_deliver sends WhatsApp statuses
         self.secrets = dict(secrets or local_secrets())
         self.verbose = verbose
         self._lock = threading.Lock()
         self._outbox: list[JSONDict] = []
         self._seq = 0
         self._faults: list[Fault] = []
-        self._media: dict[str, Media] = {}
-        self._twilio: dict[str, JSONDict] = {}  # sid -> resource, for GET and StatusCallback
+        self._media: dict[str, Media] = {}  # every alias of a file -> the file
+        self._twilio: dict[str, JSONDict] = {}  # sid -> resource and StatusCallback
         self._ses_seen: set[str] = set()
-        self._sns_tokens: dict[str, str] = {}  # token -> topic arn
+        self._ses_synced_at = 0.0
+        self._sns_tokens: dict[str, str] = {}  # subscription token -> topic arn
         self._sns_confirmed: list[JSONDict] = []
         self._tg_message_id = 0
         self._server: Any = None
         self._thread: threading.Thread | None = None
-        self._routes: list[tuple[frozenset[str], re.Pattern[str], Callable[..., Response]]] = [
-            (frozenset(methods), re.compile(pattern), handler) for methods, pattern, handler in (
-                (("GET",), r"/", self._index),
-                (("GET", "DELETE"), r"/_outbox", self._outbox_route),
-                (("GET", "POST", "DELETE"), r"/_faults", self._faults_route),
-                (("POST",), r"/_media", self._media_register),
-                (("POST",), r"/_deliver", self._deliver),
-                (("POST",), r"/_sns/sign", self._sns_sign_route),
-                (("GET",), r"/_sns/confirmations", self._sns_confirmations),
-                (("GET",), r"/sns/cert\.pem", self._sns_cert),
-                (("GET",), r"/sns/confirm", self._sns_confirm),
-                (("GET",), r"/sns/unsubscribe", self._sns_unsubscribe),
-                (("POST",), r"/2010-04-01/Accounts/(?P<account>[^/]+)/Messages\.json", self._twilio_create),
-                (("GET",), r"/2010-04-01/Accounts/(?P<account>[^/]+)/Messages/(?P<sid>[^/.]+)\.json",
-                 self._twilio_fetch),
-                (("GET",), r"/2010-04-01/Accounts/(?P<account>[^/]+)/Messages/[^/]+/Media/(?P<media>[^/.]+)",
-                 self._twilio_media),
-                (("POST",), r"/(?P<version>v\d+\.\d+)/(?P<phone>[^/]+)/messages", self._wa_send),
-                (("GET",), r"/(?P<version>v\d+\.\d+)/(?P<media>[^/]+)", self._wa_media_info),
-                (("GET",), r"/whatsapp-media/(?P<media>[^/]+)", self._wa_media_bytes),
-                (("GET", "POST"), r"/bot(?P<token>[^/]*)/(?P<method>[A-Za-z]+)", self._telegram),
-                (("GET",), r"/file/bot(?P<token>[^/]*)/(?P<path>.+)", self._telegram_file),
-                (("POST",), r"/lapor/api/v1/reports/(?P<tid>[^/]+)/status", self._lapor_status),
-                (("GET",), r"/lapor/api/v1/files/(?P<media>[^/]+)", self._lapor_file),
-            )
+        account = r"/2010-04-01/Accounts/(?P<account>[^/]+)/Messages"
+        routes: list[tuple[tuple[str, ...], str, Handler]] = [
+            (("GET", "DELETE"), r"/_outbox", self._outbox_route),
+            (("GET", "POST", "DELETE"), r"/_faults", self._faults_route),
+            (("POST",), r"/_media", self._media_register),
+            (("POST",), r"/_deliver", self._deliver),
+            (("POST",), r"/_sns/sign", self._sns_sign_route),
+            (("GET",), r"/_sns/confirmations", self._sns_confirmations),
+            (("GET",), r"/sns/cert\.pem", self._sns_cert),
+            (("GET",), r"/sns/confirm", self._sns_confirm),
+            (("GET",), r"/sns/unsubscribe", self._sns_unsubscribe),
+            (("POST",), account + r"\.json", self._twilio_create),
+            (("GET",), account + r"/(?P<sid>[^/.]+)\.json", self._twilio_fetch),
+            (("GET",), account + r"/[^/]+/Media/(?P<media>[^/.]+)", self._twilio_media),
+            (("POST",), r"/(?P<version>v\d+\.\d+)/(?P<phone>[^/]+)/messages", self._wa_send),
+            (("GET",), r"/(?P<version>v\d+\.\d+)/(?P<media>[^/]+)", self._wa_media_info),
+            (("GET",), r"/whatsapp-media/(?P<media>[^/]+)", self._wa_media_bytes),
+            (("GET", "POST"), r"/bot(?P<token>[^/]*)/(?P<method>[A-Za-z]+)", self._telegram),
+            (("GET",), r"/file/bot(?P<token>[^/]*)/(?P<path>.+)", self._telegram_file),
+            (("POST",), r"/lapor/api/v1/reports/(?P<tid>[^/]+)/status", self._lapor_status),
+            (("GET",), r"/lapor/api/v1/files/(?P<media>[^/]+)", self._lapor_file),
         ]
+        self._routes = [(frozenset(m), re.compile(p), h) for m, p, h in routes]
 
     # ---- lifecycle ------------------------------------------------------------------------
 
@@ -292,9 +330,13 @@ class FakeProviders:
 
     def start(self) -> FakeProviders:
         handler = WSGIRequestHandler if self.verbose else _QuietHandler
-        self._server = make_server(self.host, self.port, self._wsgi, threaded=True, request_handler=handler)
+        self._server = make_server(
+            self.host, self.port, self._wsgi, threaded=True, request_handler=handler
+        )
         self.port = self._server.server_port  # resolves port 0
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-providers", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="fake-providers", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -315,8 +357,10 @@ class FakeProviders:
 
     # ---- in-process API (the same state the HTTP endpoints show) ---------------------------
 
-    def messages(self, channel: str | None = None, to: str | None = None,
-                 contains: str | None = None) -> list[JSONDict]:
+    def messages(
+        self, channel: str | None = None, to: str | None = None, contains: str | None = None
+    ) -> list[JSONDict]:
+        """The outbox, oldest first, optionally filtered."""
         if self.moto_endpoint and channel in (None, "email"):
             self._sync_ses()
         with self._lock:
@@ -324,37 +368,53 @@ class FakeProviders:
         if channel:
             found = [m for m in found if m["channel"] == channel]
         if to:
-            found = [m for m in found if _addr(to) in {_addr(r) for r in m.get("recipients") or [m["to"]]}]
+            wanted = _addr(to)
+            found = [m for m in found if wanted in map(_addr, m.get("recipients") or [m["to"]])]
         if contains:
             needle = contains.casefold()
-            found = [m for m in found if needle in f"{m.get('subject') or ''}\n{m.get('text') or ''}".casefold()]
+            found = [m for m in found if needle in _searchable(m)]
         return found
 
-    def wait_for(self, channel: str | None = None, to: str | None = None, contains: str | None = None,
-                 *, count: int = 1, timeout: float = 10.0, interval: float = 0.05) -> list[JSONDict]:
-        """Poll the outbox until `count` messages match, or raise TimeoutError at the deadline."""
+    def wait_for(
+        self,
+        channel: str | None = None,
+        to: str | None = None,
+        contains: str | None = None,
+        *,
+        count: int = 1,
+        timeout: float = 10.0,
+    ) -> list[JSONDict]:
+        """Poll the outbox until `count` messages match; TimeoutError at the deadline."""
         deadline = time.monotonic() + timeout
-        while True:
-            found = self.messages(channel, to, contains)
-            if len(found) >= count:
-                return found
+        while len(found := self.messages(channel, to, contains)) < count:
             if time.monotonic() >= deadline:
-                raise TimeoutError(f"{len(found)}/{count} messages for channel={channel} to={to} "
-                                   f"contains={contains} after {timeout}s")
-            time.sleep(interval)
+                raise TimeoutError(
+                    f"{len(found)}/{count} {channel or 'any'} messages to={to} "
+                    f"contains={contains!r} after {timeout}s"
+                )
+            time.sleep(0.05)
+        return found
 
     def clear(self) -> None:
         if self.moto_endpoint:
-            self._sync_ses()  # so mail sent before the clear never shows up after it
+            self._sync_ses(force=True)  # so mail sent before the clear never shows up after it
+            self._ses_synced_at = 0.0  # and the first read after it is never throttled
         with self._lock:
             self._outbox.clear()
 
-    def add_fault(self, channel: str, status: int, count: int = 1, retry_after: int | None = None,
-                  op: str = "send") -> None:
+    def add_fault(
+        self,
+        channel: str,
+        status: int,
+        count: int = 1,
+        retry_after: int | None = None,
+        op: str = "send",
+    ) -> None:
+        """The next `count` calls on `channel` answer `status` (429 with Retry-After)."""
         if channel not in FAULT_CHANNELS or op not in ("send", "media"):
-            raise ValueError(f"faults apply to {FAULT_CHANNELS} and op send|media")
+            raise ValueError(f"channel must be one of {FAULT_CHANNELS}, op send or media")
         if not (status == 429 or 500 <= status <= 599) or count < 1:
-            raise ValueError("status must be 429 or 5xx and count >= 1")
+            raise ValueError("status must be 429 or 5xx, count at least 1")
         with self._lock:
             self._faults.append(Fault(channel, status, count, retry_after, op))
 
@@ -367,39 +427,44 @@ class FakeProviders:
         self.clear_faults()
 
     def register_media(self, data: bytes, mime_type: str, filename: str = "") -> JSONDict:
+        """Store a file the way each provider would host it; returns every provider's ids."""
         ext = mimetypes.guess_extension(mime_type) or ".bin"
+        folder = "photos" if mime_type.startswith("image/") else "documents"
         with self._lock:
             self._seq += 1
             seq = self._seq
         media = Media(
-            data=data, mime_type=mime_type, filename=filename or f"file_{seq}{ext}",
-            whatsapp_id=str(10**15 + _random.randbelow(9 * 10**15)),  # Graph ids are numeric
+            data=data,
+            mime_type=mime_type,
+            filename=filename or f"file_{seq}{ext}",
+            whatsapp_id=str(10**15 + _random.randbelow(9 * 10**15)),
             telegram_file_id="AgACAgUAAxkBAAI" + _random.token_urlsafe(40),
             telegram_thumb_id="AgACAgUAAxkBAAI" + _random.token_urlsafe(40),
             telegram_unique_id="AQAD" + _random.token_urlsafe(12),
-            telegram_path=f"{'photos' if mime_type.startswith('image/') else 'documents'}/file_{seq}{ext}",
+            telegram_path=f"{folder}/file_{seq}{ext}",
             twilio_sid="ME" + _random.token_hex(16),
         )
         with self._lock:
-            for alias in (media.whatsapp_id, media.telegram_file_id, media.telegram_thumb_id,
-                          media.telegram_path, media.twilio_sid):
-                self._media[alias] = media
-        return self._media_view(media)
-
-    def _media_view(self, media: Media) -> JSONDict:
+            self._media.update(dict.fromkeys(media.aliases, media))
         return {
             "id": media.whatsapp_id,
             "mime_type": media.mime_type,
             "sha256": media.sha256,
-            "file_size": len(media.data),
+            "file_size": len(data),
             "filename": media.filename,
-            "whatsapp": {"id": media.whatsapp_id, "url": f"{self.url}/whatsapp-media/{media.whatsapp_id}"},
+            "whatsapp": {
+                "id": media.whatsapp_id,
+                "url": f"{self.url}/whatsapp-media/{media.whatsapp_id}",
+            },
             "telegram": {
                 "file_id": media.telegram_file_id,
                 "file_unique_id": media.telegram_unique_id,
                 "file_path": media.telegram_path,
-                "thumbnail": {"file_id": media.telegram_thumb_id, "file_unique_id": media.telegram_unique_id + "t",
-                              "file_size": len(media.data)},
+                "thumbnail": {
+                    "file_id": media.telegram_thumb_id,
+                    "file_unique_id": media.telegram_unique_id + "t",
+                    "file_size": len(data),
+                },
             },
             "twilio": {"media_sid": media.twilio_sid},
             "lapor": {"url": f"{self.url}/lapor/api/v1/files/{media.whatsapp_id}"},
@@ -410,80 +475,96 @@ class FakeProviders:
         return _sns_key_and_cert()[1]
 
     def sign_sns(self, message: Mapping[str, Any], signature_version: str = "2") -> JSONDict:
-        """Complete an SNS message (ids, timestamp, URLs, token) and sign it as SNS does."""
+        """Complete an SNS message (id, timestamp, URLs, token) and sign it as SNS does."""
         from cryptography.hazmat.primitives import hashes
         from cryptography.hazmat.primitives.asymmetric import padding
 
         if signature_version not in ("1", "2"):
             raise ValueError("SignatureVersion must be 1 or 2")
-        msg: JSONDict = {k: v for k, v in message.items() if k not in ("Signature", "SignatureVersion")}
+        msg = {k: v for k, v in message.items() if k not in ("Signature", "SignatureVersion")}
+        if "TopicArn" not in msg or "Message" not in msg:
+            raise ValueError("TopicArn and Message are required")
         msg.setdefault("Type", "Notification")
         msg.setdefault("MessageId", str(uuid.uuid4()))
         msg.setdefault("Timestamp", _now_iso())
-        if "TopicArn" not in msg or "Message" not in msg:
-            raise ValueError("TopicArn and Message are required")
         arn = urllib.parse.quote(msg["TopicArn"], safe="")
         if msg["Type"] == "Notification":
-            msg.setdefault("UnsubscribeURL", f"{self.url}/sns/unsubscribe?Action=Unsubscribe"
-                                             f"&SubscriptionArn={arn}:{uuid.uuid4()}")
+            query = f"Action=Unsubscribe&SubscriptionArn={arn}:{uuid.uuid4()}"
+            msg.setdefault("UnsubscribeURL", f"{self.url}/sns/unsubscribe?{query}")
         else:
             msg.setdefault("Token", _random.token_hex(128))
-            msg.setdefault("SubscribeURL", f"{self.url}/sns/confirm?Action=ConfirmSubscription"
-                                           f"&TopicArn={arn}&Token={msg['Token']}")
+            query = f"Action=ConfirmSubscription&TopicArn={arn}&Token={msg['Token']}"
+            msg.setdefault("SubscribeURL", f"{self.url}/sns/confirm?{query}")
             with self._lock:
                 self._sns_tokens[msg["Token"]] = msg["TopicArn"]
-        key = _sns_key_and_cert()[0]
         digest = hashes.SHA256() if signature_version == "2" else hashes.SHA1()
-        signature = key.sign(sns_string_to_sign(msg), padding.PKCS1v15(), digest)
-        msg.update(SignatureVersion=signature_version, Signature=base64.b64encode(signature).decode(),
-                   SigningCertURL=f"{self.url}/sns/cert.pem")
+        signature = _sns_key_and_cert()[0].sign(sns_string_to_sign(msg), padding.PKCS1v15(), digest)
+        msg["SignatureVersion"] = signature_version
+        msg["Signature"] = base64.b64encode(signature).decode()
+        msg["SigningCertURL"] = f"{self.url}/sns/cert.pem"
         return msg
 
     # ---- WSGI plumbing --------------------------------------------------------------------
 
     def _wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        req = Request(environ)
-        return self._dispatch(req)(environ, start_response)
+        return self._dispatch(Request(environ))(environ, start_response)
 
     def _dispatch(self, req: Request) -> Response:
+        if req.path == "/":
+            return _json({"service": "aduan fake providers", "outbox": f"{self.url}/_outbox"})
         allowed: set[str] = set()
         for methods, pattern, handler in self._routes:
-            match = pattern.fullmatch(req.path)
-            if match:
-                if req.method in methods:
-                    try:
-                        return handler(req, **match.groupdict())
-                    except Exception as exc:  # a fake must explain itself, not hang up
-                        return _json({"error": {"code": "fake_server_error", "message": repr(exc)}}, 500)
+            if (match := pattern.fullmatch(req.path)) is None:
+                continue
+            if req.method not in methods:
                 allowed |= methods
+                continue
+            try:
+                return handler(req, **match.groupdict())
+            except Exception as exc:  # a fake must explain itself rather than hang up
+                return _error(500, "fake_server_error", repr(exc))
         if allowed:
-            return _json({"error": {"code": "method_not_allowed", "message": req.method}}, 405,
-                         {"Allow": ", ".join(sorted(allowed))})
-        return _json({"error": {"code": "not_found", "message": req.path}}, 404)
+            response = _error(405, "method_not_allowed", req.method)
+            response.headers["Allow"] = ", ".join(sorted(allowed))
+            return response
+        return _error(404, "not_found", req.path)
 
     def _take_fault(self, channel: str, op: str = "send") -> Response | None:
         with self._lock:
-            for fault in self._faults:
-                if fault.channel == channel and fault.op == op and fault.remaining > 0:
-                    fault.remaining -= 1
-                    fault.served += 1
-                    status, retry_after = fault.status, fault.retry_after
-                    break
-            else:
+            fault = next(
+                (f for f in self._faults if (f.channel, f.op) == (channel, op) and f.remaining),
+                None,
+            )
+            if fault is None:
                 return None
-        return _fault_response(channel, status, retry_after)
+            fault.remaining -= 1
+            fault.served += 1
+        return _fault_response(channel, fault.status, fault.retry_after)
 
-    def _record(self, channel: str, to: str, from_: str, text: str | None, provider_message_id: str,
-                raw: Any, **extra: Any) -> JSONDict:
+    def _record(
+        self, channel: str, to: str, from_: str, text: str | None, pmid: str, raw: Any, **extra: Any
+    ) -> JSONDict:
         with self._lock:
             self._seq += 1
-            entry = {"id": str(self._seq), "channel": channel, "to": to, "from": from_, "text": text,
-                     "at": _now_iso(), "provider_message_id": provider_message_id, "raw": raw,
-                     **{k: v for k, v in extra.items() if v is not None}}
+            entry = {
+                "id": str(self._seq),
+                "channel": channel,
+                "to": to,
+                "from": from_,
+                "text": text,
+                "at": _now_iso(),
+                "provider_message_id": pmid,
+                "raw": raw,
+                **{k: v for k, v in extra.items() if v is not None},
+            }
             self._outbox.append(entry)
         if self.verbose:
             print(f"[fake-providers] {channel} -> {to}: {text}", flush=True)
         return entry
+
+    def _media_lookup(self, media_id: str) -> Media | None:
+        with self._lock:
+            return self._media.get(media_id)
 
     @staticmethod
     def _bearer(req: Request) -> str | None:
@@ -492,16 +573,13 @@ class FakeProviders:
 
     # ---- control endpoints ----------------------------------------------------------------
 
-    def _index(self, req: Request) -> Response:
-        return _json({"service": "aduan fake providers", "outbox": f"{self.url}/_outbox",
-                      "docs": (__doc__ or "").split("\n\n")[1]})
-
     def _outbox_route(self, req: Request) -> Response:
         if req.method == "DELETE":
             self.clear()
             return Response(status=204)
         args = req.args
-        return _json({"messages": self.messages(args.get("channel"), args.get("to"), args.get("contains"))})
+        found = self.messages(args.get("channel"), args.get("to"), args.get("contains"))
+        return _json({"messages": found})
 
     def _faults_route(self, req: Request) -> Response:
         if req.method == "DELETE":
@@ -510,42 +588,48 @@ class FakeProviders:
         if req.method == "POST":
             body = req.get_json(silent=True)
             if not isinstance(body, dict):
-                return _json({"error": {"code": "bad_request", "message": "JSON object expected"}}, 400)
+                return _error(400, "bad_request", "JSON object expected")
+            retry_after = body.get("retry_after")
             try:
-                self.add_fault(str(body.get("channel")), int(body.get("status", 0)), int(body.get("count", 1)),
-                               None if body.get("retry_after") is None else int(body["retry_after"]),
-                               str(body.get("op", "send")))
+                self.add_fault(
+                    str(body.get("channel")),
+                    int(body.get("status", 0)),
+                    int(body.get("count", 1)),
+                    None if retry_after is None else int(retry_after),
+                    str(body.get("op", "send")),
+                )
             except (TypeError, ValueError) as exc:
-                return _json({"error": {"code": "bad_request", "message": str(exc)}}, 400)
+                return _error(400, "bad_request", str(exc))
         with self._lock:
             faults = [vars(f).copy() for f in self._faults]
         return _json({"faults": faults}, 201 if req.method == "POST" else 200)
 
     def _media_register(self, req: Request) -> Response:
-        upload = next(iter(req.files.values()), None)
+        upload = next(iter(req.files.values()), None)  # multipart or the raw body
         data = upload.read() if upload else req.get_data()
-        mime = (upload.mimetype if upload else req.mimetype) or "application/octet-stream"
         if not data:
-            return _json({"error": {"code": "bad_request", "message": "empty body"}}, 400)
+            return _error(400, "bad_request", "empty body")
+        mime = (upload.mimetype if upload else req.mimetype) or "application/octet-stream"
         name = req.args.get("filename") or (upload.filename if upload else "") or ""
         return _json(self.register_media(data, mime, name), 201)
-
-    def _media_lookup(self, media_id: str) -> Media | None:
-        with self._lock:
-            return self._media.get(media_id)
 
     # ---- Twilio ---------------------------------------------------------------------------
 
     def _twilio_auth(self, req: Request, account: str) -> Response | None:
         auth = req.authorization
         sid, token = self.secrets["TWILIO_ACCOUNT_SID"], self.secrets["TWILIO_AUTH_TOKEN"]
-        if auth is None or auth.type != "basic" or auth.username != sid or auth.password != token:
-            return _json({"code": 20003, "detail": "Your AccountSid or AuthToken was incorrect.",
-                          "message": "Authentication Error - invalid username",
-                          "more_info": "https://www.twilio.com/docs/errors/20003", "status": 401}, 401,
-                         {"WWW-Authenticate": 'Basic realm="Twilio API"'})
+        if auth is None or auth.type != "basic" or (auth.username, auth.password) != (sid, token):
+            body = {
+                "code": 20003,
+                "detail": "Your AccountSid or AuthToken was incorrect.",
+                "message": "Authentication Error - invalid username",
+                "more_info": "https://www.twilio.com/docs/errors/20003",
+                "status": 401,
+            }
+            return _json(body, 401, {"WWW-Authenticate": 'Basic realm="Twilio API"'})
         if account != sid:
-            return twilio_error(404, 20404, f"The requested resource /2010-04-01/Accounts/{account} was not found")
+            path = f"/2010-04-01/Accounts/{account}"
+            return twilio_error(404, 20404, f"The requested resource {path} was not found")
         return None
 
     def _twilio_create(self, req: Request, account: str) -> Response:
@@ -566,26 +650,41 @@ class FakeProviders:
         if not _PHONE.fullmatch(to.removeprefix("whatsapp:")):
             return twilio_error(400, 21211, f"Invalid 'To' Phone Number: {to}")
         if len(body) > 1600:
-            return twilio_error(400, 21617, "The concatenated message body exceeds the 1600 character limit.")
+            return twilio_error(
+                400, 21617, "The concatenated message body exceeds the 1600 character limit."
+            )
         sid = ("MM" if media_urls else "SM") + _random.token_hex(16)
         now = email.utils.format_datetime(dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
         uri = f"/2010-04-01/Accounts/{account}/Messages/{sid}"
         resource = {
-            "account_sid": account, "api_version": "2010-04-01", "body": body,
-            "date_created": now, "date_sent": None, "date_updated": now,
-            "direction": "outbound-api", "error_code": None, "error_message": None,
-            "from": from_ or None, "messaging_service_sid": service or None,
-            "num_media": str(len(media_urls)), "num_segments": "0" if service else str(_segments(body)),
-            "price": None, "price_unit": "USD", "sid": sid,
+            "account_sid": account,
+            "api_version": "2010-04-01",
+            "body": body,
+            "date_created": now,
+            "date_sent": None,
+            "date_updated": now,
+            "direction": "outbound-api",
+            "error_code": None,
+            "error_message": None,
+            "from": from_ or None,
+            "messaging_service_sid": service or None,
+            "num_media": str(len(media_urls)),
+            # A Messaging Service picks the sender later, so Twilio reports 0 segments at first.
+            "num_segments": "0" if service else str(_segments(body)),
+            "price": None,
+            "price_unit": "USD",
+            "sid": sid,
             "status": "accepted" if service and not from_ else "queued",
             "subresource_uris": {"media": f"{uri}/Media.json", "feedback": f"{uri}/Feedback.json"},
-            "to": to, "uri": f"{uri}.json",
+            "to": to,
+            "uri": f"{uri}.json",
         }
+        callback = form.get("StatusCallback")
         with self._lock:
-            self._twilio[sid] = {"resource": resource, "status_callback": form.get("StatusCallback")}
+            self._twilio[sid] = {"resource": resource, "status_callback": callback}
         raw = {k: (v if len(v) > 1 else v[0]) for k, v in form.lists()}
-        self._record("sms", to, from_ or service, body, sid, raw, media=media_urls or None,
-                     status_callback=form.get("StatusCallback"))
+        self._record("sms", to, from_ or service, body, sid, raw,
+                     media=media_urls or None, status_callback=callback)
         return _json(resource, 201)
 
     def _twilio_fetch(self, req: Request, account: str, sid: str) -> Response:
@@ -594,18 +693,16 @@ class FakeProviders:
         with self._lock:
             found = self._twilio.get(sid)
         if found is None:
-            return twilio_error(404, 20404, f"The requested resource /2010-04-01/Accounts/{account}"
-                                            f"/Messages/{sid}.json was not found")
+            return twilio_error(404, 20404, f"The requested resource {req.path} was not found")
         return _json(found["resource"])
 
     def _twilio_media(self, req: Request, account: str, media: str) -> Response:
-        # Twilio media URLs are public unless the account enforces auth; presented creds must be right.
-        if req.authorization is not None and (denied := self._twilio_auth(req, account)) is not None:
+        # Media URLs are public unless the account enforces auth; credentials given must be right.
+        if req.authorization is not None and (denied := self._twilio_auth(req, account)):
             return denied
         if (fault := self._take_fault("sms", "media")) is not None:
             return fault
-        found = self._media_lookup(media)
-        if found is None:
+        if (found := self._media_lookup(media)) is None:
             return twilio_error(404, 20404, f"The requested resource {req.path} was not found")
         return Response(found.data, 200, content_type=found.mime_type)
 
@@ -616,87 +713,95 @@ class FakeProviders:
         if not token:
             return graph_error(401, 190, "Invalid OAuth access token - Cannot parse access token")
         if token != self.secrets["WHATSAPP_ACCESS_TOKEN"]:
-            return graph_error(401, 190, "Error validating access token: The access token could not be "
-                                         "decrypted")
+            return graph_error(401, 190, "Error validating access token: invalid token")
         return None
 
     def _wa_send(self, req: Request, version: str, phone: str) -> Response:
         if (denied := self._wa_auth(req)) is not None:
             return denied
         if phone != self.secrets["WHATSAPP_PHONE_NUMBER_ID"]:
-            return graph_error(400, 100, f"Unsupported post request. Object with ID '{phone}' does not "
-                                         "exist, cannot be loaded due to missing permissions, or does not "
-                                         "support this operation.", subcode=33)
+            message = _GRAPH_NO_OBJECT.format(verb="post", id=phone)
+            return graph_error(400, 100, message, subcode=33)
         if (fault := self._take_fault("whatsapp")) is not None:
             return fault
         body = req.get_json(silent=True)
         if not isinstance(body, dict):
-            return graph_error(400, 100, "(#100) Invalid parameter", details="Request body must be a JSON object")
-        if body.get("status") == "read" and body.get("message_id"):  # mark an inbound message read
+            return graph_error(400, 100, "(#100) Invalid parameter")
+        if body.get("status") == "read" and body.get("message_id"):  # marks an inbound read
             return _json({"success": True})
+        parsed = self._wa_content(body)
+        if isinstance(parsed, Response):
+            return parsed
+        text, template = parsed
+        to = str(body["to"]).strip()
+        wamid = citizen.new_wamid()
+        self._record("whatsapp", to, phone, text, wamid, body, template=template)
+        contact = {"input": to, "wa_id": re.sub(r"\D", "", to)}
+        return _json({"messaging_product": "whatsapp", "contacts": [contact],
+                      "messages": [{"id": wamid}]})
+
+    @staticmethod
+    def _wa_content(body: JSONDict) -> Response | tuple[str | None, JSONDict | None]:
+        """Validate a send as Graph does; return (text shown in the outbox, template or None)."""
         if body.get("messaging_product") != "whatsapp":
             return graph_error(400, 100, "(#100) The parameter messaging_product is required.")
-        to = str(body.get("to") or "").strip()
-        if not to:
+        if not str(body.get("to") or "").strip():
             return graph_error(400, 100, "(#100) The parameter to is required.")
         kind = body.get("type", "text")
-        content = body.get(kind) if isinstance(body.get(kind), dict) else None
-        template = None
+        if kind not in _WA_TYPES:
+            kinds = ", ".join(t.upper() for t in _WA_TYPES)
+            return graph_error(400, 100, f"(#100) Param type must be one of {{{kinds}}}")
+        content = body.get(kind)
+        if not isinstance(content, dict):
+            return graph_error(400, 100, f"(#100) The parameter {kind} is required.")
         if kind == "text":
-            text = (content or {}).get("body")
+            text = content.get("body")
             if not isinstance(text, str) or not text:
                 return graph_error(400, 100, "(#100) The parameter text['body'] is required.")
             if len(text) > 4096:
-                return graph_error(400, 100, "(#100) Param text['body'] must be at most 4096 characters long.")
-        elif kind == "template":
-            name = (content or {}).get("name")
-            language = ((content or {}).get("language") or {}).get("code")
-            if not name:
-                return graph_error(400, 100, "(#100) The parameter template['name'] is required.")
-            if not language:
-                return graph_error(400, 100, "(#100) The parameter template['language']['code'] is required.")
-            params = [str(p.get("text")) for comp in (content or {}).get("components") or []
-                      for p in comp.get("parameters") or [] if p.get("type") == "text"]
-            template = {"name": name, "language": language, "parameters": params}
+                return graph_error(400, 100, "(#100) Param text['body'] must be at most 4096 "
+                                             "characters long.")
+            return text, None
+        if kind == "template":
+            name, language = content.get("name"), (content.get("language") or {}).get("code")
+            if not name or not language:
+                missing = "template['name']" if not name else "template['language']['code']"
+                return graph_error(400, 100, f"(#100) The parameter {missing} is required.")
+            params = [
+                str(p.get("text"))
+                for component in content.get("components") or []
+                for p in component.get("parameters") or []
+                if p.get("type") == "text"
+            ]
             text = f"[{name}] " + " | ".join(params) if params else f"[{name}]"
-        elif kind in ("image", "document", "audio", "video", "sticker"):
-            if not content or not (content.get("id") or content.get("link")):
-                return graph_error(400, 100, f"(#100) The parameter {kind}['id'] or {kind}['link'] is required.")
-            text = content.get("caption")
-        elif kind in ("interactive", "location", "contacts", "reaction"):
-            if content is None:
-                return graph_error(400, 100, f"(#100) The parameter {kind} is required.")
-            text = ((content.get("body") or {}).get("text") if kind == "interactive" else None)
-        else:
-            return graph_error(400, 100, "(#100) Param type must be one of {AUDIO, CONTACTS, DOCUMENT, "
-                                         "IMAGE, INTERACTIVE, LOCATION, REACTION, STICKER, TEMPLATE, TEXT, "
-                                         "VIDEO}")
-        wa_id = re.sub(r"\D", "", to)
-        wamid = citizen.new_wamid()
-        extra = {"template": template} if template else {}
-        self._record("whatsapp", to, phone, text, wamid, body, **extra)
-        return _json({"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": wa_id}],
-                      "messages": [{"id": wamid}]})
+            return text, {"name": name, "language": language, "parameters": params}
+        if kind in ("image", "document", "audio", "video", "sticker"):
+            if not (content.get("id") or content.get("link")):
+                return graph_error(400, 100, f"(#100) The parameter {kind}['id'] is required.")
+            return content.get("caption"), None
+        return (content.get("body") or {}).get("text") if kind == "interactive" else None, None
 
     def _wa_media_info(self, req: Request, version: str, media: str) -> Response:
         if (denied := self._wa_auth(req)) is not None:
             return denied
         found = self._media_lookup(media)
         if found is None or found.whatsapp_id != media:
-            return graph_error(400, 100, f"Unsupported get request. Object with ID '{media}' does not exist, "
-                                         "cannot be loaded due to missing permissions, or does not support "
-                                         "this operation.", subcode=33)
-        return _json({"messaging_product": "whatsapp", "url": f"{self.url}/whatsapp-media/{media}",
-                      "mime_type": found.mime_type, "sha256": found.sha256, "file_size": len(found.data),
-                      "id": media})
+            return graph_error(400, 100, _GRAPH_NO_OBJECT.format(verb="get", id=media), subcode=33)
+        return _json({
+            "messaging_product": "whatsapp",
+            "url": f"{self.url}/whatsapp-media/{media}",
+            "mime_type": found.mime_type,
+            "sha256": found.sha256,
+            "file_size": len(found.data),
+            "id": media,
+        })
 
     def _wa_media_bytes(self, req: Request, media: str) -> Response:
         if (denied := self._wa_auth(req)) is not None:
             return denied
         if (fault := self._take_fault("whatsapp", "media")) is not None:
             return fault
-        found = self._media_lookup(media)
-        if found is None:
+        if (found := self._media_lookup(media)) is None:
             return Response(b"", 404)
         return Response(found.data, 200, content_type=found.mime_type)
 
@@ -704,19 +809,23 @@ class FakeProviders:
 
     def _telegram_token(self, token: str) -> Response | None:
         if not _TELEGRAM_TOKEN.fullmatch(token):
-            return telegram_error(404, "Not Found")  # what Telegram answers for a malformed token
+            return telegram_error(404, "Not Found")  # Telegram's answer to a malformed token
         if token != self.secrets["TELEGRAM_BOT_TOKEN"]:
             return telegram_error(401, "Unauthorized")
         return None
 
     def _bot_user(self) -> JSONDict:
-        return {"id": int(self.secrets["TELEGRAM_BOT_TOKEN"].split(":")[0]), "is_bot": True,
-                "first_name": "Aduan", "username": self.secrets.get("TELEGRAM_BOT_USERNAME", "aduan_bot")}
+        return {
+            "id": int(self.secrets["TELEGRAM_BOT_TOKEN"].split(":")[0]),
+            "is_bot": True,
+            "first_name": "Aduan",
+            "username": self.secrets.get("TELEGRAM_BOT_USERNAME", "aduan_bot"),
+        }
 
     def _telegram(self, req: Request, token: str, method: str) -> Response:
         if (denied := self._telegram_token(token)) is not None:
             return denied
-        params: JSONDict = dict(req.args.items())
+        params: JSONDict = dict(req.args.items())  # the Bot API takes query, form or JSON
         body = req.get_json(silent=True) if req.is_json else None
         params.update(body if isinstance(body, dict) else dict(req.form.items()))
         name = method.lower()  # Bot API method names are case-insensitive
@@ -725,12 +834,14 @@ class FakeProviders:
         if name == "getfile":
             if (fault := self._take_fault("telegram", "media")) is not None:
                 return fault
-            found = self._media_lookup(str(params.get("file_id") or ""))
-            if found is None:
+            if (found := self._media_lookup(str(params.get("file_id") or ""))) is None:
                 return telegram_error(400, "Bad Request: invalid file_id")
             return _json({"ok": True, "result": {
-                "file_id": params["file_id"], "file_unique_id": found.telegram_unique_id,
-                "file_size": len(found.data), "file_path": found.telegram_path}})
+                "file_id": params["file_id"],
+                "file_unique_id": found.telegram_unique_id,
+                "file_size": len(found.data),
+                "file_path": found.telegram_path,
+            }})
         if name == "getme":
             return _json({"ok": True, "result": self._bot_user()})
         if name in ("setwebhook", "deletewebhook"):
@@ -741,8 +852,8 @@ class FakeProviders:
     def _telegram_send(self, params: JSONDict) -> Response:
         if (fault := self._take_fault("telegram")) is not None:
             return fault
-        chat_id, text = params.get("chat_id"), params.get("text")
-        if chat_id in (None, ""):
+        chat_id, text = str(params.get("chat_id") or ""), params.get("text")
+        if not chat_id:
             return telegram_error(400, "Bad Request: chat_id is empty")
         if not isinstance(text, str) or not text.strip():
             return telegram_error(400, "Bad Request: message text is empty")
@@ -750,21 +861,20 @@ class FakeProviders:
             return telegram_error(400, "Bad Request: message is too long")
         if params.get("parse_mode") not in (None, "", "HTML", "Markdown", "MarkdownV2"):
             return telegram_error(400, "Bad Request: unsupported parse_mode")
-        chat_text = str(chat_id)
-        if re.fullmatch(r"-?\d+", chat_text):
-            chat: JSONDict = {"id": int(chat_text), "type": "private" if int(chat_text) > 0 else "supergroup"}
-        elif chat_text.startswith("@"):
-            chat = {"id": -1000000000000 - abs(hash(chat_text)) % 10**9, "type": "channel",
-                    "username": chat_text[1:]}
+        if re.fullmatch(r"-?\d+", chat_id):
+            kind = "private" if int(chat_id) > 0 else "group"
+            chat: JSONDict = {"id": int(chat_id), "type": kind}
+        elif chat_id.startswith("@"):
+            chat = {"id": -1001000000000 - len(chat_id), "type": "channel", "username": chat_id[1:]}
         else:
             return telegram_error(400, "Bad Request: chat not found")
         with self._lock:
             self._tg_message_id += 1
             message_id = self._tg_message_id
-        result = {"message_id": message_id, "from": self._bot_user(), "chat": chat,
-                  "date": int(time.time()), "text": text}
-        self._record("telegram", chat_text, self._bot_user()["username"], text, str(message_id), params,
-                     chat_id=chat["id"])
+        bot = self._bot_user()
+        result = {"message_id": message_id, "from": bot, "chat": chat, "date": int(time.time()),
+                  "text": text}
+        self._record("telegram", chat_id, bot["username"], text, str(message_id), params)
         return _json({"ok": True, "result": result})
 
     def _telegram_file(self, req: Request, token: str, path: str) -> Response:
@@ -786,15 +896,15 @@ class FakeProviders:
         if (fault := self._take_fault("lapor")) is not None:
             return fault
         body = req.get_json(silent=True)
-        if not isinstance(body, dict) or not isinstance(body.get("status"), str) or not body["status"]:
-            return lapor_error(400, "invalid_request", "a JSON object with a 'status' string is required")
+        status = body.get("status") if isinstance(body, dict) else None
+        if not isinstance(status, str) or not status:
+            return lapor_error(400, "invalid_request", "a JSON object with a 'status' is required")
         text = body.get("message") or body.get("response") or body.get("note") or body["status"]
         self._record("lapor", tid, "aduan", str(text), f"lapor-{uuid.uuid4()}", body)
         return _json({"ok": True})
 
     def _lapor_file(self, req: Request, media: str) -> Response:
-        found = self._media_lookup(media)
-        if found is None:
+        if (found := self._media_lookup(media)) is None:
             return lapor_error(404, "not_found", "no such file")
         return Response(found.data, 200, content_type=found.mime_type)
 
@@ -805,66 +915,73 @@ class FakeProviders:
         channel, pmid = body.get("channel"), body.get("provider_message_id")
         status = body.get("status", "delivered")
         with self._lock:
-            entry = next((m for m in self._outbox if m["channel"] == channel
-                          and m["provider_message_id"] == pmid), None)
-            twilio = self._twilio.get(str(pmid)) if channel == "sms" else None
+            entry = next(
+                (m for m in self._outbox
+                 if (m["channel"], m["provider_message_id"]) == (channel, pmid)),
+                None,
+            )
         if entry is None:
-            return _json({"error": {"code": "not_found", "message": f"no {channel} message {pmid}"}}, 404)
+            return _error(404, "not_found", f"no {channel} message {pmid}")
         if channel == "whatsapp":
             if status not in ("sent", "delivered", "read", "failed"):
-                return _json({"error": {"code": "bad_request", "message": "status: sent|delivered|read|failed"}}, 400)
+                return _error(400, "bad_request", "status: sent|delivered|read|failed")
             sent = self._deliver_whatsapp(entry, status, body)
         elif channel == "sms":
-            callback = body.get("url") or (twilio or {}).get("status_callback")
+            with self._lock:
+                callback = body.get("url") or self._twilio[pmid]["status_callback"]
             if not callback:
-                return _json({"error": {"code": "no_status_callback",
-                                        "message": "the message was sent without StatusCallback"}}, 409)
+                return _error(409, "no_status_callback", "the message had no StatusCallback")
             sent = self._deliver_twilio(entry, status, callback, body.get("error_code"))
         else:
-            return _json({"error": {"code": "bad_request", "message": "channel: whatsapp|sms"}}, 400)
+            return _error(400, "bad_request", "channel: whatsapp|sms")
         with self._lock:
             entry.setdefault("statuses", []).append({"status": status, "at": _now_iso()})
         return _json({"url": sent.url, "status": sent.status, "body": sent.text,
                       "payload": sent.request_body.decode()})
 
     def _deliver_whatsapp(self, entry: JSONDict, status: str, body: JSONDict) -> citizen.Sent:
+        recipient = _addr(entry["to"])
         item: JSONDict = {"id": entry["provider_message_id"], "status": status,
-                          "timestamp": str(int(time.time())), "recipient_id": _addr(entry["to"])}
+                          "timestamp": str(int(time.time())), "recipient_id": recipient}
         if status == "failed":
-            code = int(body.get("error_code") or 131047)
-            item["errors"] = [{"code": code, "title": "Re-engagement message", "message": "Re-engagement message",
-                               "error_data": {"details": "Message failed to send because more than 24 hours "
-                                                         "have passed since the customer last replied to "
-                                                         "this number."}}]
+            details = ("Message failed to send because more than 24 hours have passed since the "
+                       "customer last replied to this number.")
+            item["errors"] = [{"code": int(body.get("error_code") or 131047),
+                               "title": "Re-engagement message", "message": "Re-engagement message",
+                               "error_data": {"details": details}}]
         else:
             category = "utility" if entry.get("template") else "service"
-            item["conversation"] = {"id": hashlib.md5(_addr(entry["to"]).encode()).hexdigest(),
+            item["conversation"] = {"id": hashlib.md5(recipient.encode()).hexdigest(),
                                     "origin": {"type": category}}
             item["pricing"] = {"billable": True, "pricing_model": "PMP", "category": category}
         payload = citizen.whatsapp_payload(statuses=[item], secrets=self.secrets)
         url = body.get("url") or f"{self.gateway_url}/webhooks/whatsapp"
-        return citizen.post_whatsapp(url, payload, app_secret=self.secrets["WHATSAPP_APP_SECRET"], path="")
+        secret = self.secrets["WHATSAPP_APP_SECRET"]
+        return citizen.post_whatsapp(url, payload, app_secret=secret, path="")
 
-    def _deliver_twilio(self, entry: JSONDict, status: str, callback: str, error_code: Any) -> citizen.Sent:
-        params = {"MessageSid": entry["provider_message_id"], "SmsSid": entry["provider_message_id"],
-                  "MessageStatus": status, "SmsStatus": status,
-                  "AccountSid": self.secrets["TWILIO_ACCOUNT_SID"], "From": entry["from"], "To": entry["to"],
-                  "ApiVersion": "2010-04-01"}
+    def _deliver_twilio(
+        self, entry: JSONDict, status: str, callback: str, error_code: Any
+    ) -> citizen.Sent:
+        sid = entry["provider_message_id"]
+        params = {"MessageSid": sid, "SmsSid": sid, "MessageStatus": status, "SmsStatus": status,
+                  "AccountSid": self.secrets["TWILIO_ACCOUNT_SID"], "From": entry["from"],
+                  "To": entry["to"], "ApiVersion": "2010-04-01"}
         if status in ("failed", "undelivered"):
             params["ErrorCode"] = str(error_code or 30003)
-        # Twilio calls (and signs) the StatusCallback URL exactly as it was given.
-        return citizen.post_twilio_form(callback, params, auth_token=self.secrets["TWILIO_AUTH_TOKEN"])
+        # Twilio calls, and signs, the StatusCallback URL exactly as it was given.
+        token = self.secrets["TWILIO_AUTH_TOKEN"]
+        return citizen.post_twilio_form(callback, params, auth_token=token)
 
     # ---- SNS (inbound e-mail signing) -------------------------------------------------------
 
     def _sns_sign_route(self, req: Request) -> Response:
         body = req.get_json(silent=True)
         if not isinstance(body, dict):
-            return _json({"error": {"code": "bad_request", "message": "JSON object expected"}}, 400)
+            return _error(400, "bad_request", "JSON object expected")
         try:
             return _json(self.sign_sns(body, str(body.get("SignatureVersion", "2"))))
         except ValueError as exc:
-            return _json({"error": {"code": "bad_request", "message": str(exc)}}, 400)
+            return _error(400, "bad_request", str(exc))
 
     def _sns_cert(self, req: Request) -> Response:
         return Response(self.sns_cert_pem, 200, content_type="application/x-x509-ca-cert")
@@ -875,23 +992,33 @@ class FakeProviders:
             known = self._sns_tokens.get(token)
         if req.args.get("Action") != "ConfirmSubscription" or known is None or known != arn:
             return Response(
-                '<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type>'
+                f'<ErrorResponse xmlns="{_SNS_NS}"><Error><Type>Sender</Type>'
                 "<Code>InvalidParameter</Code><Message>Invalid token</Message></Error>"
-                f"<RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>", 400, content_type="text/xml")
-        subscription_arn = f"{arn}:{uuid.uuid4()}"
+                f"<RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>",
+                400,
+                content_type="text/xml",
+            )
+        subscription = f"{arn}:{uuid.uuid4()}"
         with self._lock:
-            self._sns_confirmed.append({"topic_arn": arn, "token": token, "subscription_arn": subscription_arn,
-                                        "at": _now_iso()})
+            self._sns_confirmed.append({"topic_arn": arn, "token": token,
+                                        "subscription_arn": subscription, "at": _now_iso()})
         return Response(
-            '<ConfirmSubscriptionResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">'
-            f"<ConfirmSubscriptionResult><SubscriptionArn>{html.escape(subscription_arn)}</SubscriptionArn>"
-            f"</ConfirmSubscriptionResult><ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId>"
-            "</ResponseMetadata></ConfirmSubscriptionResponse>", 200, content_type="text/xml")
+            f'<ConfirmSubscriptionResponse xmlns="{_SNS_NS}"><ConfirmSubscriptionResult>'
+            f"<SubscriptionArn>{html.escape(subscription)}</SubscriptionArn>"
+            "</ConfirmSubscriptionResult>"
+            f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata>"
+            "</ConfirmSubscriptionResponse>",
+            200,
+            content_type="text/xml",
+        )
 
     def _sns_unsubscribe(self, req: Request) -> Response:
-        return Response('<UnsubscribeResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">'
-                        f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata>"
-                        "</UnsubscribeResponse>", 200, content_type="text/xml")
+        return Response(
+            f'<UnsubscribeResponse xmlns="{_SNS_NS}"><ResponseMetadata><RequestId>'
+            f"{uuid.uuid4()}</RequestId></ResponseMetadata></UnsubscribeResponse>",
+            200,
+            content_type="text/xml",
+        )
 
     def _sns_confirmations(self, req: Request) -> Response:
         with self._lock:
@@ -899,67 +1026,75 @@ class FakeProviders:
 
     # ---- SES (moto) -> outbox -------------------------------------------------------------
 
-    def _sync_ses(self) -> None:
-        """Copy mail moto recorded into the outbox (moto keeps no send time: "at" = first seen)."""
+    def _sync_ses(self, force: bool = False) -> None:
+        """Copy the mail moto recorded into the outbox (moto keeps no send time: "at" = seen).
+
+        data.json serialises every model moto holds, so a poller calling the outbox in a loop
+        reads it at most every SES_SYNC_INTERVAL seconds.
+        """
+        now = time.monotonic()
+        if not force and now - self._ses_synced_at < SES_SYNC_INTERVAL:
+            return
+        self._ses_synced_at = now
         try:
-            with urllib.request.urlopen(f"{self.moto_endpoint}/moto-api/data.json", timeout=10) as resp:
+            url = f"{self.moto_endpoint}/moto-api/data.json"
+            with urllib.request.urlopen(url, timeout=10) as resp:
                 ses = json.load(resp).get("ses") or {}
-        except OSError:
-            return  # moto not up (yet): the outbox shows what it has
-        found: list[tuple[str, JSONDict]] = []
-        for m in ses.get("Message") or []:
-            dest = m.get("destinations") or {}
-            body = m.get("body") or ""
-            # moto stores only the HTML part when both parts are given; show readable text.
-            text = html.unescape(re.sub(r"<[^>]+>", "", body)) if re.search(r"<[a-zA-Z/][^>]*>", body) else body
-            found.append((m["id"], self._email_entry(m["id"], m.get("source"), dest.get("ToAddresses") or [],
-                                                     m.get("subject"), text, m,
-                                                     cc=dest.get("CcAddresses"), bcc=dest.get("BccAddresses"))))
-        for m in ses.get("RawMessage") or []:
-            parsed = BytesParser(policy=policy.default).parsebytes(str(m.get("raw_data", "")).encode())
-            part = parsed.get_body(preferencelist=("plain", "html"))
-            text = part.get_content() if part is not None else ""
-            to = [a.strip() for a in str(parsed.get("To", "")).split(",") if a.strip()] or m.get("destinations") or []
-            found.append((m["id"], self._email_entry(m["id"], m.get("source"), to, parsed.get("Subject"), text, m)))
-        for m in ses.get("TemplateMessage") or []:
-            dest = m.get("destinations") or {}
-            to = (dest.get("ToAddresses") or []) if isinstance(dest, dict) else list(dest)
-            text = f"[{m.get('template')}] {m.get('template_data')}"
-            found.append((m["id"], self._email_entry(m["id"], m.get("source"), to, None, text, m,
-                                                     template={"name": m.get("template"),
-                                                               "data": m.get("template_data")})))
-        for m in ses.get("BulkTemplateMessage") or []:
-            for index, mid in enumerate(m.get("ids") or []):
-                dest = (m.get("destinations") or [{}])[index] if index < len(m.get("destinations") or []) else {}
-                to = ((dest.get("Destination") or {}).get("ToAddresses") or []) if isinstance(dest, dict) else []
-                found.append((mid, self._email_entry(mid, m.get("source"), to, None, f"[{m.get('template')}]", m,
-                                                     template={"name": m.get("template"),
-                                                               "data": m.get("template_data")})))
+        except (OSError, ValueError):
+            return  # moto not up (yet), or answering garbage: the outbox shows what it has
+        found = [
+            *(self._ses_simple(m) for m in ses.get("Message") or []),
+            *(self._ses_raw(m) for m in ses.get("RawMessage") or []),
+            *(self._ses_template(m) for m in ses.get("TemplateMessage") or []),
+        ]
         with self._lock:
-            for mid, entry in found:
-                if mid not in self._ses_seen:
-                    self._ses_seen.add(mid)
+            for entry in found:
+                if entry["provider_message_id"] not in self._ses_seen:
+                    self._ses_seen.add(entry["provider_message_id"])
                     self._seq += 1
-                    entry["id"] = str(self._seq)
-                    self._outbox.append(entry)
+                    self._outbox.append({**entry, "id": str(self._seq)})
 
     @staticmethod
-    def _email_entry(mid: str, source: Any, to: list[str], subject: Any, text: str, raw: JSONDict,
-                     **extra: Any) -> JSONDict:
-        recipients = list(to) + list(extra.pop("cc", None) or []) + list(extra.pop("bcc", None) or [])
-        return {"id": "", "channel": "email", "to": to[0] if to else "", "from": source, "text": text,
-                "subject": subject, "at": _now_iso(), "provider_message_id": mid, "raw": raw,
-                "recipients": recipients, **{k: v for k, v in extra.items() if v is not None}}
+    def _email(m: JSONDict, to: list[str], subject: Any, text: str, **extra: Any) -> JSONDict:
+        return {"channel": "email", "to": to[0] if to else "", "from": m.get("source"),
+                "text": text, "subject": subject, "at": _now_iso(), "provider_message_id": m["id"],
+                "raw": m, "recipients": extra.pop("recipients", None) or to, **extra}
+
+    def _ses_simple(self, m: JSONDict) -> JSONDict:
+        dest = m.get("destinations") or {}
+        to = dest.get("ToAddresses") or []
+        everyone = to + (dest.get("CcAddresses") or []) + (dest.get("BccAddresses") or [])
+        body = m.get("body") or ""
+        # moto keeps only the HTML part when both parts were given; show it as readable text.
+        text = html.unescape(_HTML_TAG.sub("", body)) if _HTML_TAG.search(body) else body
+        return self._email(m, to, m.get("subject"), text, recipients=everyone)
+
+    def _ses_raw(self, m: JSONDict) -> JSONDict:
+        parsed = BytesParser(policy=policy.default).parsebytes(str(m.get("raw_data")).encode())
+        part = parsed.get_body(preferencelist=("plain", "html"))
+        text = part.get_content() if part is not None else ""
+        to = [a.strip() for a in str(parsed.get("To") or "").split(",") if a.strip()]
+        return self._email(m, to, parsed.get("Subject"), text,
+                           recipients=m.get("destinations") or to)
+
+    def _ses_template(self, m: JSONDict) -> JSONDict:
+        dest = m.get("destinations") or {}
+        to = (dest.get("ToAddresses") or []) if isinstance(dest, dict) else []
+        template = {"name": m.get("template"), "data": m.get("template_data")}
+        text = f"[{m.get('template')}] {m.get('template_data')}"
+        return self._email(m, to, None, text, template=template)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run the fake provider server on its own.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=3001)
-    parser.add_argument("--moto-endpoint", help="e.g. http://127.0.0.1:4566 to list SES mail as e-mail")
-    parser.add_argument("--gateway", default=GATEWAY_URL, help="where /_deliver posts status webhooks")
+    parser.add_argument("--moto-endpoint", help="e.g. http://127.0.0.1:4566 (lists SES mail)")
+    parser.add_argument("--gateway", default=GATEWAY_URL, help="where /_deliver posts statuses")
     args = parser.parse_args(argv)
-    fake = FakeProviders(args.host, args.port, args.moto_endpoint, gateway_url=args.gateway, verbose=True).start()
+    fake = FakeProviders(
+        args.host, args.port, args.moto_endpoint, gateway_url=args.gateway, verbose=True
+    ).start()
     print(f"fake providers on {fake.url} (outbox: {fake.url}/_outbox); Ctrl-C stops", flush=True)
     try:
         while True:

@@ -8,6 +8,7 @@ from the template itself. Nothing here lists a resource by hand.
 from __future__ import annotations
 
 import copy
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,8 @@ def to_cloudformation(sam: dict[str, Any]) -> dict[str, Any]:
     """
     from samtranslator.translator.transform import transform
 
+    # The translator resolves AWS::Region from the default boto3 session; any region will do.
+    os.environ.setdefault("AWS_DEFAULT_REGION", "ap-southeast-3")
     sam = copy.deepcopy(sam)
     for resource in sam["Resources"].values():
         props = resource.get("Properties", {})

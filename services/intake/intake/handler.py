@@ -44,7 +44,7 @@ def create_complaint() -> Response:
     if key:
         from intake.idempotency import once_per_key
 
-        status, body = once_per_key(key, payload, lambda: _accept(form))
+        status, body = once_per_key(key, payload, lambda: _accept(form), app.lambda_context)
         return json_response(status, body, headers={"Location": body["status_url"]})
     status, body = _accept(form)
     return json_response(status, body, headers={"Location": body["status_url"]})

@@ -38,9 +38,15 @@ _CONFIG = IdempotencyConfig(
 )
 
 
-def once_per_key(key: str, payload: Any, accept: Callable[[], tuple[int, dict[str, Any]]]) -> tuple[int, dict[str, Any]]:
+def once_per_key(
+    key: str, payload: Any, accept: Callable[[], tuple[int, dict[str, Any]]], context: Any = None
+) -> tuple[int, dict[str, Any]]:
     if not 1 <= len(key) <= 255:
         raise Unprocessable("Idempotency-Key must be 1 to 255 characters", code="invalid_idempotency_key")
+
+    if context is not None:
+        # An in-progress record expires with the invocation, so a crashed attempt can be retried.
+        _CONFIG.register_lambda_context(context)
 
     @idempotent_function(data_keyword_argument="request", persistence_store=_store(), config=_CONFIG)
     def run(request: dict[str, Any]) -> dict[str, Any]:

@@ -74,6 +74,7 @@ def _by_name(bodies: list[dict[str, Any]]) -> dict[str, Any]:
     return {body["name"]: body for body in bodies}
 
 
+# The events this consumer handles; its rule in template.yaml must deliver exactly these.
 HANDLERS = {"ComplaintReceived": acknowledge}
 
 

@@ -46,13 +46,22 @@ def propose(complaint: Complaint) -> Any:
     )
 
 
+def route(event: ComplaintReceived) -> str:
+    return record_proposal(event, repository(), propose)
+
+
+# The events this consumer handles; its rule in template.yaml must deliver exactly these.
+HANDLERS = {"ComplaintReceived": route}
+
+
 def handle_record(record: Any) -> None:
     envelope = json.loads(record.body)
-    event = parse_event(envelope["detail-type"], envelope["detail"])
-    if not isinstance(event, ComplaintReceived):
+    handler = HANDLERS.get(envelope["detail-type"])
+    if handler is None:
         log.warning("ignored event", extra={"detail_type": envelope["detail-type"]})
         return
-    outcome = record_proposal(event, repository(), propose)
+    event = parse_event(envelope["detail-type"], envelope["detail"])
+    outcome = handler(event)
     log.info("routing", extra={"complaint_id": event.data.complaint_id, "outcome": outcome, "event_id": event.event_id})
 
 
