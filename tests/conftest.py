@@ -34,12 +34,11 @@ def _unit_tests_stay_offline(request, monkeypatch):
 
 @pytest.fixture(scope="session")
 def moto_endpoint():
-    from moto.server import ThreadedMotoServer
-
     from infra.local.cloud import free_port
+    from infra.local.emulator import EmbeddedMoto
 
     port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server = EmbeddedMoto(port)
     server.start()
     yield f"http://127.0.0.1:{port}"
     server.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 import urllib.error
@@ -57,11 +58,19 @@ def aws_client(endpoint: str, service: str):
     )
 
 
+@functools.cache
+def _translated_template() -> dict:
+    # Translating the SAM template takes about a second; tests creating tables reuse it.
+    from infra.local import template
+
+    return template.to_cloudformation(template.load())
+
+
 def table_from_template(ddb, logical_id: str, name: str) -> str:
     """Create a table exactly as template.yaml declares it (keys, indexes, stream)."""
     from infra.local import template
 
-    props = template.to_cloudformation(template.load())["Resources"][logical_id]["Properties"]
+    props = _translated_template()["Resources"][logical_id]["Properties"]
     kwargs = {
         "TableName": name,
         "AttributeDefinitions": props["AttributeDefinitions"],

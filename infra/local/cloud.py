@@ -46,19 +46,6 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _moto_without_docker() -> None:
-    """moto's /moto-api/data.json (where the fake providers read SES mail) reads every attribute of
-    every model; a deployed Lambda function's `docker_client` raises DockerException when no Docker
-    engine runs, which breaks the whole endpoint. Answering AttributeError makes data.json skip it.
-    """
-    from moto.utilities import docker_utilities
-
-    def no_docker(_: object) -> None:
-        raise AttributeError("no Docker engine: functions run in-process")
-
-    docker_utilities.DockerModel.docker_client = property(no_docker)  # type: ignore[assignment]
-
-
 def _check_free(port: int, what: str) -> None:
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", port)) == 0:
@@ -91,10 +78,10 @@ class LocalCloud:
         self.region = os.environ["AWS_REGION"]
         if self.embedded:
             _check_free(self.ports.aws, "AWS emulator")
-            from moto.server import ThreadedMotoServer
+            # moto with two fixes for load (serial DynamoDB, no Docker lookups): see emulator.py
+            from infra.local.emulator import EmbeddedMoto
 
-            _moto_without_docker()
-            self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.ports.aws, verbose=False)
+            self.moto = EmbeddedMoto(self.ports.aws)
             self.moto.start()
             self.endpoint = f"http://127.0.0.1:{self.ports.aws}"
         os.environ["AWS_ENDPOINT_URL"] = self.endpoint
@@ -171,6 +158,7 @@ class LocalCloud:
 
         warnings.filterwarnings("ignore", message="Tried to parse AWS::", category=UserWarning)
         logging.getLogger("moto").setLevel(logging.ERROR)
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log: one line per API call
         s3 = self.client("s3")
         s3.create_bucket(Bucket=tpl.CODE_BUCKET, CreateBucketConfiguration={"LocationConstraint": self.region})
         placeholder = io.BytesIO()
