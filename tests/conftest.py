@@ -4,6 +4,7 @@ developer's `make run` (on 4566/3000/3001) can keep running while the suite runs
 from __future__ import annotations
 
 import socket
+import threading
 
 import pytest
 
@@ -25,8 +26,15 @@ def _unit_tests_stay_offline(request, monkeypatch):
     if "tests/unit/" not in str(request.node.fspath).replace("\\", "/"):
         return
 
-    def refuse(*_args, **_kwargs):
-        raise RuntimeError("unit tests must not open network connections")
+    test_thread = threading.current_thread()
+    real_connect = socket.socket.connect
+
+    def refuse(sock, *args, **kwargs):
+        # Only the test's own thread is refused: a local cloud started by earlier e2e tests keeps
+        # its background pollers running for the rest of the session.
+        if threading.current_thread() is test_thread:
+            raise RuntimeError("unit tests must not open network connections")
+        return real_connect(sock, *args, **kwargs)
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
 

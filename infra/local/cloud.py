@@ -287,5 +287,7 @@ class LocalCloud:
             f"  Event bus        {self.environment.get('EVENT_BUS_NAME')}",
             f"  Functions        {', '.join(self.runtime.functions) if self.runtime else ''}",
             f"  Reference data   {self.seeded} items seeded from infra/seed/",
+            f"  Officers         pool {self.resources.get('OfficerUserPool', '-')}; demo users in docs/officers.md "
+            "(token: python -m infra.local.auth token koordinator)",
         ]
         return "\n".join(lines)

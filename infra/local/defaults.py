@@ -50,6 +50,8 @@ LOCAL_SECRETS: dict[str, str] = {
     # The only signing certificate the local configuration trusts (served by the fake server,
     # generated when it starts); production trusts only https://sns.<region>.amazonaws.com/.
     "SNS_TRUSTED_CERT_URL": FAKE_PROVIDERS_URL + "/sns/cert.pem",
+    # --- Conversations: the HMAC key of conversation keys (no address is a key in clear) ---
+    "CONVERSATION_HASH_KEY": "dev-conversation-hash-key-not-secret-0123456789",
 }
 
 

@@ -242,7 +242,7 @@ class ScheduledInvoker(Poller):
             "detail-type": "Scheduled Event",
             "source": "aws.scheduler",
             "account": "123456789012",
-            "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "time": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),  # "Z": UTC, whatever zone `now` is in
             "region": self.region,
             "resources": [],
             "detail": {},

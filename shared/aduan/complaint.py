@@ -100,5 +100,9 @@ class Complaint(BaseModel):
     received_at: datetime
     updated_at: datetime
     deadlines: dict[str, datetime] = {}
+    # The SLA sweep's bookkeeping (aduan.workflow.schedule_sla keeps both): the step keys already
+    # emitted, and the earliest checkpoint still to come, which buckets the Deadlines index.
+    sla_emitted: list[str] = []
+    sla_next_at: datetime | None = None
     external_refs: dict[str, str] = {}
     extra: dict[str, Any] = {}

@@ -17,6 +17,7 @@ from aduan.complaint import Complaint
 from aduan.dynamo import deserialize, serialize, value
 from aduan.errors import AlreadyProcessed, Conflict, VersionConflict
 from aduan.events import DomainEvent
+from aduan.status import Status
 
 MARKER_TTL = timedelta(days=30)
 COORDINATOR_QUEUE = "coordinator"
@@ -41,15 +42,35 @@ def index_attributes(complaint: Complaint) -> dict[str, Any]:
     due = min(complaint.deadlines.values()) if complaint.deadlines else None
     attrs: dict[str, Any] = {
         "GSI1PK": f"UNIT#{owner}#{complaint.status.value}",
-        "GSI1SK": f"{due.isoformat() if due else '9999'}#{complaint.id}",
+        "GSI1SK": f"{sort_key(due) if due else '9999'}#{complaint.id}",
     }
-    if due is not None and complaint.status.is_open:
-        attrs["GSI2PK"] = f"DUE#{due.astimezone(UTC).date().isoformat()}"
-        attrs["GSI2SK"] = f"{due.astimezone(UTC).isoformat()}#{complaint.id}"
+    # Bucketed by the next SLA checkpoint (a reminder comes a working day before the deadline),
+    # not by the deadline itself, so the sweep finds the complaint in time for each step.
+    checkpoint = complaint.sla_next_at
+    if checkpoint is not None and complaint.status.is_open:
+        attrs["GSI2PK"] = deadline_bucket(checkpoint)
+        attrs["GSI2SK"] = f"{sort_key(checkpoint)}#{complaint.id}"
+    # Duplicate suggestions look for recent complaints of the same category in the same area.
+    if complaint.category and complaint.location.kecamatan and complaint.status is not Status.ARCHIVED:
+        attrs["GSI4PK"] = similar_partition(complaint.category, complaint.location.kecamatan)
+        attrs["GSI4SK"] = f"{sort_key(complaint.received_at)}#{complaint.id}"
     for system, ref in complaint.external_refs.items():
         attrs["GSI3PK"] = f"X#{system}#{ref}"
         attrs["GSI3SK"] = complaint.id
     return attrs
+
+
+def sort_key(moment: datetime) -> str:
+    """A UTC timestamp that sorts as text (offsets differ between writers; UTC does not)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def deadline_bucket(moment: datetime) -> str:
+    return f"DUE#{moment.astimezone(UTC).date().isoformat()}"
+
+
+def similar_partition(category: str, kecamatan: str) -> str:
+    return f"SIM#{category}#{kecamatan}"
 
 
 def meta_item(complaint: Complaint) -> dict[str, Any]:
@@ -69,6 +90,14 @@ def event_item(event: DomainEvent) -> dict[str, Any]:
         "occurred_at": event.metadata.occurred_at.isoformat(),
         "detail": event.detail_json(),
     }
+
+
+class ConditionsFailed(Conflict):
+    """A `transact` was refused; `refused` holds the positions of the items whose condition failed."""
+
+    def __init__(self, refused: frozenset[int]) -> None:
+        super().__init__(f"transaction refused (items {sorted(refused)})")
+        self.refused = refused
 
 
 @dataclass(frozen=True)
@@ -209,6 +238,13 @@ class ComplaintRepository:
 
     def with_history(self, complaint_id: str) -> tuple[Complaint | None, list[HistoryEntry]]:
         """The complaint and its history in one query (the reporter item is never returned)."""
+        complaint, history, _ = self.with_history_and_messages(complaint_id)
+        return complaint, history
+
+    def with_history_and_messages(
+        self, complaint_id: str
+    ) -> tuple[Complaint | None, list[HistoryEntry], list[dict[str, Any]]]:
+        """The complaint, its history and its messages (`M#` items, oldest first) in one query."""
         items: list[dict[str, Any]] = []
         kwargs: dict[str, Any] = {
             "TableName": self.table_name,
@@ -228,7 +264,64 @@ class ComplaintRepository:
             for i in items
             if i["SK"].startswith("E#")
         ]
-        return (Complaint.model_validate(meta) if meta else None), history
+        messages = [i for i in items if i["SK"].startswith("M#")]
+        return (Complaint.model_validate(meta) if meta else None), history, messages
+
+    # --- the officers' workflow: messages, inbox, SLA buckets, duplicate candidates ------------
+
+    def message_put(self, complaint_id: str, message: dict[str, Any]) -> dict[str, Any]:
+        """A transaction item for a message (`message_id`, `at` ISO, text, author, visibility),
+        written with the state change that it belongs to."""
+        item = {"PK": complaint_pk(complaint_id), "SK": f"M#{message['at']}#{message['message_id']}", "kind": "message", **message}
+        return self._put(item, "attribute_not_exists(PK)")
+
+    def inbox(
+        self, owner: str, status: str, limit: int, start: dict[str, Any] | None = None
+    ) -> tuple[list[Complaint], dict[str, Any] | None]:
+        """One page of a unit's (or the coordinator's) complaints in one status, due soonest
+        first. `start` is the previous page's last key (None: the first page)."""
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": "UnitInbox",
+            "KeyConditionExpression": "GSI1PK = :pk",
+            "ExpressionAttributeValues": {":pk": value(f"UNIT#{owner}#{status}")},
+            "Limit": limit,
+        }
+        if start:
+            kwargs["ExclusiveStartKey"] = serialize(start)
+        page = self.ddb.query(**kwargs)
+        found = [Complaint.model_validate(deserialize(i)) for i in page["Items"]]
+        last = page.get("LastEvaluatedKey")
+        return found, (deserialize(last) if last else None)
+
+    def due_for_sweep(self, bucket_day: str, until: datetime) -> list[str]:
+        """Ids of complaints in one Deadlines bucket whose next checkpoint is at or before `until`."""
+        ids: list[str] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": "Deadlines",
+            "KeyConditionExpression": "GSI2PK = :pk AND GSI2SK <= :until",
+            "ExpressionAttributeValues": {":pk": value(f"DUE#{bucket_day}"), ":until": value(f"{sort_key(until)}#~")},
+        }
+        while True:
+            page = self.ddb.query(**kwargs)
+            ids += [deserialize(i)["PK"].removeprefix("C#") for i in page["Items"]]
+            if "LastEvaluatedKey" not in page:
+                return ids
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def similar_recent(self, category: str, kecamatan: str, since: datetime, limit: int = 200) -> list[dict[str, Any]]:
+        """Recent complaints of one category in one kecamatan (id, title, description, status),
+        newest first: the candidates for a duplicate suggestion."""
+        page = self.ddb.query(
+            TableName=self.table_name,
+            IndexName="SimilarComplaints",
+            KeyConditionExpression="GSI4PK = :pk AND GSI4SK >= :since",
+            ExpressionAttributeValues={":pk": value(similar_partition(category, kecamatan)), ":since": value(sort_key(since))},
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [deserialize(i) for i in page["Items"]]
 
     def reference(self, kind: str) -> list[dict[str, Any]]:
         """All reference items of one kind (partition `REF#<kind>`): units, rules, categories…"""
@@ -244,6 +337,43 @@ class ComplaintRepository:
             if "LastEvaluatedKey" not in page:
                 return items
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    # --- composed writes: a channel message is dedupe + conversation + complaint, all or nothing ---
+
+    def put_op(
+        self, item: dict[str, Any], condition: str | None = None, names: dict[str, str] | None = None, values: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """A transaction item putting `item` (values in `values` are plain Python, not typed)."""
+        typed = {k: value(v) for k, v in (values or {}).items()} or None
+        return self._put(item, condition, names, typed)
+
+    def complaint_ops(self, complaint: Complaint, expected_version: int | None, events: list[DomainEvent]) -> list[dict[str, Any]]:
+        """The META put and its history puts, for `transact`: a new complaint (`expected_version`
+        None) must not exist yet; a changed one is written at `expected_version + 1` only if
+        nobody changed it since, exactly as `save` does."""
+        if expected_version is None:
+            meta = self._put(meta_item(complaint), "attribute_not_exists(PK)")
+        else:
+            saved = complaint.model_copy(update={"version": expected_version + 1})
+            meta = self._put(meta_item(saved), "#v = :v", names={"#v": "version"}, values={":v": value(expected_version)})
+        return [meta, *(self._put(event_item(e), "attribute_not_exists(PK)") for e in events)]
+
+    def transact(self, items: list[dict[str, Any]]) -> None:
+        """Write prepared items in one transaction. Refused conditions raise ConditionsFailed with
+        the positions of the refused items (none: it collided with a concurrent transaction)."""
+        try:
+            self.ddb.transact_write_items(TransactItems=items)
+        except self.ddb.exceptions.TransactionCanceledException as cancelled:
+            reasons = [r.get("Code") for r in cancelled.response.get("CancellationReasons", [])]
+            refused = frozenset(i for i, code in enumerate(reasons) if code == "ConditionalCheckFailed")
+            if refused or "TransactionConflict" in reasons:
+                raise ConditionsFailed(refused) from cancelled
+            raise
+
+    def get_item(self, pk: str, sk: str) -> dict[str, Any] | None:
+        """One item by key, strongly consistent (dedupe and conversation items)."""
+        got = self.ddb.get_item(TableName=self.table_name, Key=serialize({"PK": pk, "SK": sk}), ConsistentRead=True)
+        return deserialize(got["Item"]) if "Item" in got else None
 
     # --- internals ---------------------------------------------------------------------------
 

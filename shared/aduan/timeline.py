@@ -7,7 +7,21 @@ PUBLIC_LABELS: dict[str, tuple[str, str]] = {
     "ComplaintReceived": ("Pengaduan diterima", "Complaint received"),
     "ComplaintRouted": ("Menunggu verifikasi", "Awaiting verification"),
     "ComplaintNeedsTriage": ("Sedang ditelaah koordinator", "Being reviewed by the coordinator"),
-    "NotificationSent": ("Tanda terima dikirim", "Acknowledgement sent"),
+    # Every message to the citizen is one of these (not only the acknowledgement).
+    "NotificationSent": ("Pemberitahuan dikirim", "Notification sent"),
+    # The officers' workflow (aduan.workflow_events). Notes, drafts, reworks, SLA steps and
+    # officer notifications have no label: they are internal and never shown.
+    "ComplaintVerified": ("Terverifikasi", "Verified"),
+    "ComplaintDispatched": ("Didisposisikan ke perangkat daerah", "Dispositioned to the agency"),
+    "ComplaintAssignedToBidang": ("Sedang ditindaklanjuti", "Being handled"),
+    "ComplaintDeferred": ("Ditunda: menunggu keterangan pelapor", "Deferred: waiting for the reporter"),
+    "ComplaintNotAuthority": ("Ditelaah ulang oleh koordinator", "Being reviewed again by the coordinator"),
+    "ComplaintArchived": ("Diarsipkan", "Archived"),
+    "ComplaintResponded": ("Jawaban tersedia", "Answered"),
+    "ComplaintClosed": ("Selesai", "Closed"),
+    "ComplaintAutoClosed": ("Selesai", "Closed"),
+    "CitizenReplied": ("Tanggapan pelapor diterima", "Reporter's reply received"),
+    "ComplaintRated": ("Penilaian pelapor diterima", "Reporter's rating received"),
 }
 
 

@@ -107,3 +107,19 @@ def test_a_failed_outbox_publication_is_retried_not_dropped(cloud, monkeypatch):
     # THEN it is still routed: the entry was retried
     eventually(lambda: any(e in history(cloud, tracking_id) for e in ("ComplaintRouted", "ComplaintNeedsTriage")), what="routing after retries")
     assert failures["left"] == 0
+
+
+def test_the_redrive_command_moves_dlq_messages_back_to_their_queue(cloud):
+    from infra.local import template
+    from infra.redrive import redrive, source_of
+
+    assert source_of("NotifyDLQ", template.load()) == "NotifyQueue"
+    sqs = cloud.client("sqs")
+    # GIVEN a message parked in the notify DLQ (an event notify does not handle: it is acked)
+    body = json.dumps({"detail-type": "SomethingElse", "detail": {"marker": str(uuid.uuid4())}})
+    sqs.send_message(QueueUrl=cloud.queue_url("NotifyDLQ"), MessageBody=body)
+    # WHEN it is redriven
+    assert redrive(sqs, cloud.queue_url("NotifyDLQ"), cloud.queue_url("NotifyQueue")) == 1
+    # THEN the DLQ is empty and notify consumed it from its queue
+    assert not sqs.receive_message(QueueUrl=cloud.queue_url("NotifyDLQ"), WaitTimeSeconds=0).get("Messages")
+    eventually(lambda: _queues_empty(cloud), what="notify consumed the redriven message")

@@ -77,7 +77,12 @@ def submit(
     correlation_id: str = "",
 ) -> Complaint:
     """One transaction: complaint, reporter, and the ComplaintReceived history/outbox item."""
+    from aduan.workflow import at_receipt, load_clock
+
     complaint, event = build_complaint(form, channel, now, new_tracking_id(), correlation_id)
+    # The verify deadline runs from receipt (working days; the category's count, if the citizen
+    # chose one), and puts the complaint in the sparse Deadlines index for the SLA sweep.
+    complaint = at_receipt(complaint, load_clock(repository))
     repository.create(complaint, [event], reporter_item(form.reporter, complaint.id, form.language, kms_key_id))
     return complaint
 

@@ -18,9 +18,12 @@ from aduan.settings import get_settings
 from aduan.tracking import normalize_tracking_id
 from intake import complaints
 from intake.http import error_response, json_body, json_response, validation_details
+from intake.webhooks import router as webhooks_router
 
 log = logger("intake")
 app = APIGatewayHttpResolver()
+# The channels' webhooks (issue 3): each route imports its provider's module when called.
+app.include_router(webhooks_router)
 
 
 @functools.cache
@@ -74,6 +77,22 @@ def read_complaint(tracking_id: str) -> Response:
         raise NotFound("no complaint has this tracking id")
     language = "en" if (app.current_event.get_query_string_value("lang") or "") == "en" else "id"
     return json_response(200, complaints.public_view(complaint, history, unit_names(), language))
+
+
+@app.post("/v1/complaints/<tracking_id>/replies")
+def reply_to_complaint(tracking_id: str) -> Response:
+    from intake.citizen_actions import reply
+
+    payload = json_body(app.current_event.raw_event)
+    return json_response(200, reply(tracking_id, payload, repository(), app.current_event.request_context.request_id or ""))
+
+
+@app.post("/v1/complaints/<tracking_id>/rating")
+def rate_complaint(tracking_id: str) -> Response:
+    from intake.citizen_actions import rate
+
+    payload = json_body(app.current_event.raw_event)
+    return json_response(200, rate(tracking_id, payload, repository(), app.current_event.request_context.request_id or ""))
 
 
 @app.get("/openapi.json")

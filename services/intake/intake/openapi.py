@@ -56,7 +56,10 @@ def _error(description: str) -> dict[str, Any]:
 
 
 def document(server_url: str) -> dict[str, Any]:
-    models = {m.__name__: m for m in (ComplaintForm, Accepted, PublicView, ErrorBody)}
+    from intake.citizen_actions import CitizenActionAnswer, RatingForm, ReplyForm
+    from intake.webhooks.openapi import PATHS as webhook_paths
+
+    models = {m.__name__: m for m in (ComplaintForm, Accepted, PublicView, ErrorBody, ReplyForm, RatingForm, CitizenActionAnswer)}
     schemas: dict[str, Any] = {}
     for name, model in models.items():
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -95,6 +98,26 @@ def document(server_url: str) -> dict[str, Any]:
                     },
                 }
             },
+            **{
+                f"/v1/complaints/{{tracking_id}}/{leaf}": {
+                    "post": {
+                        "summary": summary,
+                        "parameters": [{"name": "tracking_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                        "requestBody": {"required": True, "content": {"application/json": {"schema": ref(form)}}},
+                        "responses": {
+                            "200": {"description": "Recorded", "content": {"application/json": {"schema": ref("CitizenActionAnswer")}}},
+                            "404": _error("Unknown tracking id"),
+                            "409": _error("Not possible in this status (e.g. closed), or already rated"),
+                            "422": _error("Invalid body"),
+                        },
+                    }
+                }
+                for leaf, form, summary in (
+                    ("replies", "ReplyForm", "The citizen's reply: answers a deferral, or reopens an answer"),
+                    ("rating", "RatingForm", "The citizen's rating (1-5) of the answer; closes it"),
+                )
+            },
+            **webhook_paths,
             **EXTRA_PATHS,
         },
         "components": {"schemas": schemas},

@@ -19,6 +19,8 @@ from aduan.repository import ComplaintRepository
 from aduan.settings import get_settings
 from notify.deliver import deliver
 from notify.messages import Message, recipients_of, render
+from notify.replies import handlers as channel_handlers
+from notify.workflow import handlers as workflow_handlers
 
 log = logger("notify")
 processor = BatchProcessor(event_type=EventType.SQS)
@@ -39,9 +41,10 @@ def send(message: Message) -> str:
         from notify.senders.sms import send_sms
 
         return send_sms(settings, message.recipient.address, message.text)
-    from notify.senders import SendFailed
+    # WhatsApp and Telegram (issue 3): the chat senders, with WhatsApp's 24-hour rule.
+    from notify.replies import send_on_channel
 
-    raise SendFailed(f"no sender for channel {message.recipient.channel}", permanent=True)
+    return send_on_channel(message)
 
 
 def acknowledge(event: ComplaintReceived) -> int:
@@ -76,6 +79,10 @@ def _by_name(bodies: list[dict[str, Any]]) -> dict[str, Any]:
 
 # The events this consumer handles; its rule in template.yaml must deliver exactly these.
 HANDLERS = {"ComplaintReceived": acknowledge}
+# The officers' workflow (issue 4): citizens and officers hear of each step.
+HANDLERS.update(workflow_handlers(repository, send, lambda: reference.cached("template", repository().reference, build=_by_name)))
+# The channels (issue 3): replies a citizen's message asked for (CEK, follow-ups, BARU).
+HANDLERS.update(channel_handlers(repository, send, lambda: reference.cached("template", repository().reference, build=_by_name)))
 
 
 def handle_record(record: Any) -> None:

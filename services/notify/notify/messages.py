@@ -20,6 +20,9 @@ class Message:
     template: str
     text: str
     subject: str | None = None
+    # "citizen", or the officer's role (coordinator, unit_admin, unit_head, bidang): one event may
+    # message the citizen and an officer on the same channel, and each is sent once.
+    audience: str = "citizen"
 
 
 class _Blank(dict):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aduan.complaint import Complaint
@@ -55,11 +56,28 @@ def routing_event(received: ComplaintReceived, routed: Complaint, proposal: Any,
     return cls(metadata=metadata, data=data)
 
 
-def record_proposal(received: ComplaintReceived, repository: ComplaintRepository, propose: Any) -> str:
+def duplicate_event(received: ComplaintReceived, routed: Complaint, duplicates: list[str], now: datetime) -> Any:
+    from aduan.workflow_events import PossibleDuplicateData, PossibleDuplicateFound
+
+    return PossibleDuplicateFound(
+        metadata=EventMetadata(correlation_id=received.metadata.correlation_id, occurred_at=now + timedelta(microseconds=1)),
+        data=PossibleDuplicateData(
+            complaint_id=routed.id, candidates=duplicates, category=routed.category or "", kecamatan=routed.location.kecamatan
+        ),
+    )
+
+
+def record_proposal(
+    received: ComplaintReceived,
+    repository: ComplaintRepository,
+    propose: Any,
+    find_duplicates: Callable[[Complaint], list[str]] | None = None,
+) -> str:
     """Apply the proposal once. Returns what happened: routed, triage, duplicate or skipped.
 
     Idempotent on the incoming event id (a marker written in the same transaction); a
-    complaint an officer already moved on is left alone (routing only proposes).
+    complaint an officer already moved on is left alone (routing only proposes). Possible
+    duplicates (``find_duplicates``) are linked in the same write, for the coordinator.
     """
     for _ in range(MAX_ATTEMPTS):
         complaint = repository.get(received.data.complaint_id)
@@ -70,9 +88,13 @@ def record_proposal(received: ComplaintReceived, repository: ComplaintRepository
         proposal = propose(complaint)
         now = datetime.now(UTC)
         routed = routed_complaint(complaint, proposal, now)
-        event = routing_event(received, routed, proposal, now)
+        events: list[Any] = [routing_event(received, routed, proposal, now)]
+        duplicates = find_duplicates(routed) if find_duplicates else []
+        if duplicates:
+            routed = routed.model_copy(update={"extra": {**routed.extra, "possible_duplicates": duplicates}})
+            events.append(duplicate_event(received, routed, duplicates, now))
         try:
-            repository.save(routed, complaint.version, [event], marker=f"{CONSUMER}#{received.event_id}")
+            repository.save(routed, complaint.version, events, marker=f"{CONSUMER}#{received.event_id}")
         except AlreadyProcessed:
             return "duplicate"
         except VersionConflict:

@@ -46,8 +46,18 @@ def propose(complaint: Complaint) -> Any:
     )
 
 
+def possible_duplicates(complaint: Complaint) -> list[str]:
+    """Recent similar complaints (same category and kecamatan), from the index: never a Scan."""
+    from routing.duplicates import since, suggest
+
+    if not (complaint.category and complaint.location.kecamatan):
+        return []
+    candidates = repository().similar_recent(complaint.category, complaint.location.kecamatan, since(complaint.received_at))
+    return suggest(complaint.id, f"{complaint.title} {complaint.description}", candidates)
+
+
 def route(event: ComplaintReceived) -> str:
-    return record_proposal(event, repository(), propose)
+    return record_proposal(event, repository(), propose, possible_duplicates)
 
 
 # The events this consumer handles; its rule in template.yaml must deliver exactly these.

@@ -15,7 +15,9 @@ def send_sms(settings: Settings, to: str, text: str) -> str:
         raise SendFailed("SMS is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, SMS_FROM)", permanent=True)
     url = f"{settings.sms_api_base_url.rstrip('/')}/2010-04-01/Accounts/{settings.twilio_account_sid}/Messages.json"
     sender = "MessagingServiceSid" if settings.sms_from.startswith("MG") else "From"
-    form = urllib.parse.urlencode({"To": to, sender: settings.sms_from, "Body": text}).encode()
+    # Twilio reports delivery (delivered, undelivered) to the status webhook (issue 3).
+    callback = f"{settings.public_base_url.rstrip('/')}/webhooks/sms/status"
+    form = urllib.parse.urlencode({"To": to, sender: settings.sms_from, "Body": text, "StatusCallback": callback}).encode()
     credentials = base64.b64encode(f"{settings.twilio_account_sid}:{settings.twilio_auth_token}".encode()).decode()
     answer = post(
         url,

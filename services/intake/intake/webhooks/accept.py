@@ -1,0 +1,314 @@
+"""Accepting one inbound message: one DynamoDB transaction, and nothing else in the request.
+
+The transaction holds, all or nothing:
+  0. the dedupe item `D#<channel>#<provider id>` (conditional put, TTL): a provider retrying
+     for days, or delivering twice at once, gets exactly one complaint and one reply;
+  1. the conversation item `K#<channel>#<hmac>` (conditional on the version read): two messages
+     of one chat at once are decided one after the other, never both on the same state;
+  2. what the message means (see `conversation.plan`): a new complaint (META, reporter with the
+     encrypted address, ComplaintReceived), or a follow-up (META, message item, CitizenReplied),
+     or a command's reply (ChannelReplyRequested); photos add a MediaReceived.
+Replies, routing and media fetching follow from those history items on the bus. A refused
+dedupe item means "seen before": the provider gets its 2xx and nothing happens twice. Any other
+refusal (the conversation or complaint moved meanwhile) re-reads and decides again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from aduan.answer_check import detect_language
+from aduan.channel_events import ChannelReplyRequested, ChannelReplyRequestedData, MediaItem, MediaReceived, MediaReceivedData
+from aduan.complaint import Complaint
+from aduan.conversations import conversation_key
+from aduan.errors import Conflict
+from aduan.events import ComplaintReceived, ComplaintReceivedData, DomainEvent, EventMetadata, LocationData
+from aduan.lifecycle import Action
+from aduan.repository import ComplaintRepository, ConditionsFailed, complaint_pk, event_item
+from aduan.status import Status
+from aduan.tracking import new_tracking_id
+from aduan.workflow import CITIZEN, Change, Clock, apply, at_receipt, load_clock
+from intake.channels.inbound import InboundMessage
+from intake.webhooks import conversation as conv
+from intake.webhooks.conversation import AnswerStatus, Conversation, FollowUp, NewComplaint, NoOpenComplaint, PromptNew
+
+# Meta retries a webhook for up to 7 days, Telegram for about a day: the dedupe item outlives both.
+DEDUPE_TTL = timedelta(days=14)
+# WhatsApp and Telegram timestamps are inside the signed body: an authentic message older than
+# this is a replay the dedupe item may already have forgotten, so it is dropped.
+MAX_AGE = timedelta(days=10)
+SIGNED_TIMESTAMP_CHANNELS = frozenset({"whatsapp", "telegram"})
+ATTEMPTS = 5
+# Where each channel's address lives in the encrypted identity (notify reads it back by channel).
+IDENTITY_FIELD = {"whatsapp": "whatsapp", "telegram": "telegram", "sms": "phone", "email": "email"}
+
+Encrypt = Callable[[dict[str, Any], str], str]
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    FOLLOWED_UP = "followed_up"
+    ANSWERED = "answered"  # a command's reply (status, prompt)
+    DUPLICATE = "duplicate"
+    STALE = "stale"
+
+
+@dataclass(frozen=True)
+class Accepted:
+    outcome: Outcome
+    complaint_id: str | None = None
+
+
+class MessageIntake:
+    def __init__(
+        self,
+        repository: ComplaintRepository,
+        *,
+        hash_key: str,
+        encrypt: Encrypt,
+        public_base_url: str,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        correlation_id: str = "",
+        clock: Callable[[], Clock] | None = None,
+    ) -> None:
+        self.repository = repository
+        # The city's working-day calendar and deadlines (reference data, cached per container).
+        self.clock = clock or (lambda: load_clock(repository))
+        self.hash_key = hash_key
+        self.encrypt = encrypt
+        self.public_base_url = public_base_url.rstrip("/")
+        self.now = now
+        self.correlation_id = correlation_id
+
+    def accept(self, message: InboundMessage, media: list[MediaItem] | None = None) -> Accepted:
+        """`media` replaces the message's own references (e-mail parks its attachments first)."""
+        now = self.now()
+        if message.channel in SIGNED_TIMESTAMP_CHANNELS and now - message.received_at > MAX_AGE:
+            return Accepted(Outcome.STALE)
+        dedupe_pk = f"D#{message.dedupe_key}"
+        seen = self.repository.get_item(dedupe_pk, "D")
+        if seen is not None:  # the cheap path for a provider's retries
+            return Accepted(Outcome.DUPLICATE, seen.get("complaint_id"))
+        items = media if media is not None else [_media_item(m) for m in message.media]
+        address = conv.normalized_address(message)
+        key = conversation_key(message.channel, address, self.hash_key)
+        for _ in range(ATTEMPTS):
+            chat = Conversation.from_item(key, self.repository.get_item(key, "K"))
+            command = conv.command_of(message)
+            current = self.repository.get(chat.complaint_id) if chat.complaint_id else None
+            wanted = conv.asked_id(command) if command.kind == "check" else None
+            asked = self.repository.get(wanted) if wanted else None
+            decision = conv.plan(message, command, chat, current, asked)
+            outcome, complaint_id, writes = self._writes(decision, message, chat, address, items, now)
+            try:
+                self.repository.transact([self._dedupe(dedupe_pk, outcome, complaint_id, now), *writes])
+            except ConditionsFailed as refused:
+                if 0 in refused.refused:
+                    return Accepted(Outcome.DUPLICATE)
+                continue  # the conversation or the complaint changed meanwhile: decide again
+            return Accepted(outcome, complaint_id)
+        raise Conflict("this conversation kept changing; the provider will retry")
+
+    # --- the transaction for each decision ---------------------------------------------------
+
+    def _writes(
+        self, decision: conv.Decision, message: InboundMessage, chat: Conversation, address: str, media: list[MediaItem], now: datetime
+    ) -> tuple[Outcome, str | None, list[dict[str, Any]]]:
+        if isinstance(decision, NewComplaint):
+            complaint, events, reporter = self._new_complaint(decision, message, chat, address, media, now)
+            writes = [
+                self._conversation(chat, message, address, complaint.id, fresh=False),
+                *self.repository.complaint_ops(complaint, None, events),
+                self.repository.put_op(reporter),
+            ]
+            return Outcome.CREATED, complaint.id, writes
+        if isinstance(decision, FollowUp):
+            return Outcome.FOLLOWED_UP, decision.complaint.id, self._follow_up(decision.complaint, message, chat, address, media, now)
+        # Commands: the conversation keeps its complaint; a reply is asked for.
+        fresh = isinstance(decision, PromptNew) or chat.fresh
+        reply = self._command_reply(decision, message, chat, now)
+        writes = [
+            self._conversation(chat, message, address, chat.complaint_id, fresh=fresh),
+            self.repository.put_op(event_item(reply), "attribute_not_exists(PK)"),
+        ]
+        about = reply.data.complaint_id if reply.data.complaint_id != chat.key else None
+        return Outcome.ANSWERED, about, writes
+
+    def _new_complaint(
+        self, decision: NewComplaint, message: InboundMessage, chat: Conversation, address: str, media: list[MediaItem], now: datetime
+    ) -> tuple[Complaint, list[DomainEvent], dict[str, Any]]:
+        tracking_id = new_tracking_id()
+        language = detect_language(f"{decision.title} {decision.description}")
+        location = _location(message)
+        lapor = message.lapor
+        complaint = Complaint(
+            id=tracking_id,
+            status=Status.RECEIVED,
+            channel=message.channel,
+            title=decision.title,
+            description=decision.description,
+            location=location,
+            anonymous=bool(lapor and lapor.anonim),
+            confidential=bool(lapor and lapor.rahasia),
+            language=language,
+            version=1,
+            received_at=now,
+            updated_at=now,
+            # The other system's tracking id, beside ours (and on the ExternalRef index).
+            external_refs={"lapor": lapor.tracking_id} if lapor else {},
+            extra={"lapor_category": lapor.category} if lapor and lapor.category else {},
+        )
+        # The verify deadline runs from receipt, as for the web form.
+        complaint = at_receipt(complaint, self.clock())
+        # LAPOR! reporters hear from LAPOR! (the bridge forwards our steps), not from us.
+        contacts = [] if message.channel == "lapor" else [message.channel]
+        received = ComplaintReceived(
+            metadata=self._metadata(tracking_id, now),
+            data=ComplaintReceivedData(
+                complaint_id=tracking_id,
+                channel=message.channel,
+                title=complaint.title,
+                description=complaint.description,
+                location=location,
+                anonymous=complaint.anonymous,
+                confidential=complaint.confidential,
+                language=language,
+                version=1,
+                received_at=now,
+                contact_channels=contacts,
+            ),
+        )
+        events: list[DomainEvent] = [received, *self._media_event(tracking_id, message, media, now)]
+        reporter = {
+            "PK": complaint_pk(tracking_id),
+            "SK": "R",
+            "kind": "reporter",
+            "identity": self.encrypt(_identity(message, address), tracking_id),
+            "contact_channels": contacts,
+            "language": language,
+            "channel": message.channel,
+            # Which chat the replies go to (and whose 24-hour WhatsApp window counts).
+            "conversation": chat.key,
+        }
+        return complaint, events, reporter
+
+    def _follow_up(
+        self, current: Complaint, message: InboundMessage, chat: Conversation, address: str, media: list[MediaItem], now: datetime
+    ) -> list[dict[str, Any]]:
+        # The officers' workflow decides what a reply does (a deferral answered goes back to
+        # verification, an answer reopened goes back to the bidang) and with which deadlines.
+        text = conv.clipped(message.text) or conv.new_complaint(message, "").description
+        change = Change(Action.CITIZEN_REPLY, CITIZEN, text=text, channel=message.channel)
+        outcome = apply(current, change, self.clock(), now, self.correlation_id or current.id)
+        updated = outcome.complaint
+        pin = message.location
+        if pin is not None and updated.location.lat is None:
+            updated = updated.model_copy(update={"location": updated.location.model_copy(update={"lat": pin.lat, "lon": pin.lon})})
+        events: list[DomainEvent] = list(outcome.events)
+        if message.channel != "lapor":
+            template = "followup_reopened" if current.status is Status.DEFERRED else "followup_received"
+            events.append(self._reply(current.id, chat, message, template, self._status_values(updated), updated.language, now))
+        events += self._media_event(current.id, message, media, now)
+        provenance = {"provider_message_id": message.provider_message_id, "media_count": len(media)}
+        return [
+            self._conversation(chat, message, address, current.id, fresh=False),
+            *self.repository.complaint_ops(updated, current.version, events),
+            *(self.repository.message_put(current.id, {**m, **provenance}) for m in outcome.messages),
+        ]
+
+    def _command_reply(self, decision: conv.Decision, message: InboundMessage, chat: Conversation, now: datetime) -> ChannelReplyRequested:
+        if isinstance(decision, AnswerStatus) and decision.complaint is not None:
+            found = decision.complaint
+            return self._reply(found.id, chat, message, "status_answer", self._status_values(found), found.language, now)
+        if isinstance(decision, AnswerStatus):
+            return self._reply(chat.key, chat, message, "status_unknown", {"tracking_id": decision.asked[:40]}, "id", now)
+        template = "status_no_open" if isinstance(decision, NoOpenComplaint) else "new_complaint_prompt"
+        return self._reply(chat.key, chat, message, template, {}, detect_language(message.text), now)
+
+    # --- items and events --------------------------------------------------------------------
+
+    def _dedupe(self, pk: str, outcome: Outcome, complaint_id: str | None, now: datetime) -> dict[str, Any]:
+        item = {"PK": pk, "SK": "D", "kind": "dedupe", "outcome": outcome.value, "complaint_id": complaint_id, "at": now.isoformat()}
+        item["ttl"] = int((now + DEDUPE_TTL).timestamp())
+        return self.repository.put_op(item, "attribute_not_exists(PK)")
+
+    def _conversation(self, chat: Conversation, message: InboundMessage, address: str, complaint_id: str | None, *, fresh: bool) -> dict[str, Any]:
+        last = max(filter(None, (chat.last_inbound_at, message.received_at)))
+        contact = {"address": address, "name": message.sender_name, "reply_to": dict(message.reply_to)}
+        item = {
+            "PK": chat.key,
+            "SK": "K",
+            "kind": "conversation",
+            "channel": message.channel,
+            "complaint_id": complaint_id,
+            "fresh": fresh,
+            # The citizen's own clock (WhatsApp allows free-form replies for 24 h after it).
+            "last_inbound_at": last.astimezone(UTC).isoformat(),
+            "contact": self.encrypt(contact, chat.key),
+            "version": chat.version + 1,
+        }
+        if chat.version == 0:
+            return self.repository.put_op(item, "attribute_not_exists(PK)")
+        return self.repository.put_op(item, "#v = :v", names={"#v": "version"}, values={":v": chat.version})
+
+    def _reply(
+        self, about: str, chat: Conversation, message: InboundMessage, template: str, values: dict[str, str], language: str, now: datetime
+    ) -> ChannelReplyRequested:
+        return ChannelReplyRequested(
+            metadata=self._metadata(about, now),
+            data=ChannelReplyRequestedData(
+                complaint_id=about,
+                conversation=chat.key,
+                channel=message.channel,
+                template=template,
+                language=language,
+                values=values,
+                in_reply_to=message.provider_message_id,
+            ),
+        )
+
+    def _media_event(self, complaint_id: str, message: InboundMessage, media: list[MediaItem], now: datetime) -> list[DomainEvent]:
+        if not media:
+            return []
+        data = MediaReceivedData(complaint_id=complaint_id, channel=message.channel, message_id=message.provider_message_id, items=media)
+        return [MediaReceived(metadata=self._metadata(complaint_id, now), data=data)]
+
+    def _status_values(self, complaint: Complaint) -> dict[str, str]:
+        english = complaint.language == "en"
+        return {
+            "tracking_id": complaint.id,
+            "status": complaint.status.value,
+            "status_label": complaint.status.label_en if english else complaint.status.label,
+            "status_url": f"{self.public_base_url}/v1/complaints/{complaint.id}",
+        }
+
+    def _metadata(self, complaint_id: str, now: datetime) -> EventMetadata:
+        return EventMetadata(correlation_id=self.correlation_id or complaint_id, occurred_at=now)
+
+
+def _media_item(ref: Any) -> MediaItem:
+    # Bytes never travel in an event: inline content (e-mail) is parked by the route first.
+    return MediaItem(
+        provider_ref=ref.provider_ref, url=ref.url, mime_type=ref.mime_type, size=ref.size, sha256=ref.sha256, filename=ref.filename
+    )
+
+
+def _location(message: InboundMessage) -> LocationData:
+    pin = message.location
+    if pin is None:
+        return LocationData()
+    address = ", ".join(part for part in (pin.name, pin.address) if part) or None
+    return LocationData(lat=pin.lat, lon=pin.lon, address=address[:300] if address else None)
+
+
+def _identity(message: InboundMessage, address: str) -> dict[str, Any]:
+    identity: dict[str, Any] = {"name": message.sender_name} if message.sender_name else {}
+    if message.channel in IDENTITY_FIELD:
+        identity[IDENTITY_FIELD[message.channel]] = address.lstrip("+") if message.channel == "whatsapp" else address
+    elif message.lapor is not None:
+        identity.update({k: v for k, v in (("phone", message.lapor.reporter_phone), ("email", message.lapor.reporter_email)) if v})
+    return identity

@@ -1,0 +1,114 @@
+"""The SP4N-LAPOR! bridge, outbound: each status change of a complaint that came from LAPOR!
+is forwarded to the configured LAPOR! endpoint (notify.senders.lapor), beside LAPOR!'s own id.
+
+Consumes its own queue (rule -> SQS -> this function). For every step it reads the complaint
+and forwards its *current* status, claimed once per complaint version, so redeliveries and
+steps processed late never send a status twice or an older one after a newer. Complaints from
+other channels are skipped after one read. The forward is recorded as ForwardedToLapor.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from datetime import timedelta
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+from aduan import channel_events, workflow_events  # noqa: F401  (register their events)
+from aduan.channel_events import ForwardedToLapor, ForwardedToLaporData
+from aduan.complaint import Complaint
+from aduan.events import DomainEvent, EventMetadata, parse_event
+from aduan.observability import logger
+from aduan.repository import ComplaintRepository
+from aduan.settings import get_settings
+from aduan.status import Status
+from notify.senders import SendFailed
+
+log = logger("lapor-bridge")
+processor = BatchProcessor(event_type=EventType.SQS)
+CLAIM_LEASE = timedelta(minutes=2)
+
+# Every step that changes what a LAPOR! reporter should see (the rule delivers exactly these).
+FORWARDED = (
+    "ComplaintReceived",
+    "ComplaintVerified",
+    "ComplaintDispatched",
+    "ComplaintAssignedToBidang",
+    "ComplaintDeferred",
+    "ComplaintNotAuthority",
+    "ComplaintArchived",
+    "ComplaintResponded",
+    "ComplaintClosed",
+    "ComplaintAutoClosed",
+    "CitizenReplied",
+)
+
+
+@functools.cache
+def repository() -> ComplaintRepository:
+    return ComplaintRepository(get_settings().table_name)
+
+
+def status_update(complaint: Complaint, event: DomainEvent) -> dict[str, Any]:
+    """What LAPOR! is told (pure): our id, the status, and the words the reporter needs."""
+    from notify.senders.lapor import status_body
+
+    label = complaint.status.label
+    message = f"Status pengaduan {complaint.id} di {get_settings().city_name}: {label}."
+    question = getattr(event.data, "question", None)
+    if complaint.status is Status.DEFERRED and question:
+        message += f" Mohon keterangan tambahan: {question}"
+    reason = getattr(event.data, "reason", None)
+    if complaint.status is Status.ARCHIVED and isinstance(reason, str):
+        message += f" Alasan: {reason}"
+    answer = (complaint.extra.get("answer") or {}).get("text") if complaint.status in (Status.RESPONDED, Status.CLOSED) else None
+    return status_body(complaint.id, complaint.status.value, label, message, answer)
+
+
+def forward(event: DomainEvent) -> str:
+    repo = repository()
+    complaint = repo.get(event.data.complaint_id)
+    if complaint is None:
+        raise LookupError(f"complaint {event.data.complaint_id} not found")
+    lapor_id = complaint.external_refs.get("lapor")
+    if not lapor_id:
+        return "not_from_lapor"
+    key = f"X#lapor#v{complaint.version}"
+    if not repo.claim(complaint.id, key, CLAIM_LEASE):
+        return "already_forwarded"
+    from notify.senders.lapor import send_lapor_status
+
+    try:
+        send_lapor_status(get_settings(), lapor_id, status_update(complaint, event))
+    except SendFailed as failure:
+        repo.release(complaint.id, key)
+        if failure.permanent:
+            log.error("LAPOR! refused the status", extra={"complaint_id": complaint.id, "error": str(failure)[:300]})
+        raise  # the record fails: SQS retries it, then the DLQ keeps it
+    recorded = ForwardedToLapor(
+        metadata=EventMetadata(correlation_id=event.metadata.correlation_id),
+        data=ForwardedToLaporData(complaint_id=complaint.id, lapor_tracking_id=lapor_id, status=complaint.status, version=complaint.version),
+    )
+    repo.append_events(complaint.id, [recorded], extra=[repo.claim_done(complaint.id, key, {"status": complaint.status.value})])
+    return "forwarded"
+
+
+HANDLERS = dict.fromkeys(FORWARDED, forward)
+
+
+def handle_record(record: Any) -> None:
+    envelope = json.loads(record.body)
+    handler = HANDLERS.get(envelope["detail-type"])
+    if handler is None:
+        log.warning("ignored event", extra={"detail_type": envelope["detail-type"]})
+        return
+    event = parse_event(envelope["detail-type"], envelope["detail"])
+    outcome = handler(event)
+    log.info("lapor bridge", extra={"complaint_id": event.data.complaint_id, "outcome": outcome, "event_id": event.event_id})
+
+
+@log.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return process_partial_response(event=event, record_handler=handle_record, processor=processor, context=context)

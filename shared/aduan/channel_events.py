@@ -1,0 +1,139 @@
+"""Events of the citizen channels (issue 3): replies asked for, photos, deliveries, LAPOR!.
+
+A citizen's follow-up on an open complaint is `aduan.workflow_events.CitizenReplied` (one event
+for a reply, whatever the channel); these are the channel-specific rest. Like every event, none
+carries personal data: a reply names the conversation (an HMAC of the address, see
+`intake.webhooks.conversation`), and notify reads the encrypted address from its item.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from aduan.events import DomainEvent, EventData, Language, register
+from aduan.status import Status
+
+ReplyChannel = Literal["whatsapp", "telegram", "sms", "email"]
+ReplyTemplate = Literal[
+    "status_answer",  # CEK <id>: the complaint's status
+    "status_unknown",  # CEK <id> for an id we do not know
+    "status_no_open",  # CEK alone, and the chat has no open complaint
+    "new_complaint_prompt",  # BARU alone: "send your new complaint"
+    "followup_received",  # a follow-up was added to the open complaint
+    "followup_reopened",  # ... and it sent a deferred complaint back to verification
+]
+
+
+class ChannelReplyRequestedData(EventData):
+    """A reply to a chat, asked for by the message that came in (the outbox of the reply).
+
+    `complaint_id` is the complaint the reply is about; a reply that concerns none (an unknown
+    tracking id) belongs to the conversation, and `complaint_id` is then the conversation key
+    (`K#<channel>#<hash>`), so the reply is still recorded and sent once.
+    """
+
+    conversation: str  # the conversation item's key: whom to answer
+    channel: ReplyChannel
+    template: ReplyTemplate
+    language: Language = "id"
+    # Template values (tracking id, status, status label, status URL): never personal data.
+    values: dict[str, str] = {}
+    in_reply_to: str  # the provider's id of the citizen's message
+
+
+class MediaItem(BaseModel):
+    """A photo or attachment as the provider refers to it (ids and provider URLs only)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    provider_ref: str
+    url: str | None = None
+    mime_type: str | None = None
+    size: int | None = None
+    sha256: str | None = None
+    filename: str | None = None
+    # E-mail attachments arrive inline; the webhook parks them in the media bucket's inbox.
+    inbox_key: str | None = None
+
+
+class MediaReceivedData(EventData):
+    channel: Literal["whatsapp", "telegram", "sms", "email", "lapor"]
+    message_id: str  # the provider's id of the message that carried them
+    items: list[MediaItem]
+
+
+class StoredMedia(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    key: str  # S3 key under complaints/<id>/media/
+    mime_type: str
+    size: int
+    sha256: str
+    provider_ref: str
+
+
+class RejectedMedia(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    provider_ref: str
+    reason: str  # too_large | type_not_allowed | host_not_allowed | digest_mismatch | not_found
+
+
+class MediaStoredData(EventData):
+    message_id: str
+    stored: list[StoredMedia] = []
+    rejected: list[RejectedMedia] = []
+    version: int
+
+
+class NotificationDeliveryFailedData(EventData):
+    """The provider could not deliver a message we sent (WhatsApp `failed`, Twilio `undelivered`)."""
+
+    channel: ReplyChannel
+    provider_message_id: str
+    status: str
+    error: str | None = None
+
+
+class ForwardedToLaporData(EventData):
+    lapor_tracking_id: str
+    status: Status
+    version: int  # the complaint version whose status was forwarded
+
+
+# --- events ------------------------------------------------------------------------------------
+
+
+class ChannelReplyRequested(DomainEvent):
+    SOURCE: ClassVar[str] = "aduan.intake"
+    data: ChannelReplyRequestedData
+
+
+class MediaReceived(DomainEvent):
+    """Photos came with a message; the channels' media worker fetches them."""
+
+    SOURCE: ClassVar[str] = "aduan.intake"
+    data: MediaReceivedData
+
+
+class MediaStored(DomainEvent):
+    SOURCE: ClassVar[str] = "aduan.channels"
+    data: MediaStoredData
+
+
+class NotificationDeliveryFailed(DomainEvent):
+    SOURCE: ClassVar[str] = "aduan.intake"
+    data: NotificationDeliveryFailedData
+
+
+class ForwardedToLapor(DomainEvent):
+    """The complaint's status as SP4N-LAPOR! was told it (the outbound bridge)."""
+
+    SOURCE: ClassVar[str] = "aduan.channels"
+    data: ForwardedToLaporData
+
+
+for _cls in (ChannelReplyRequested, MediaReceived, MediaStored, NotificationDeliveryFailed, ForwardedToLapor):
+    register(_cls)

@@ -1,0 +1,237 @@
+"""Events of the officers' workflow (issue 4): every lifecycle transition, the SLA sweep's steps,
+duplicate suggestions and officer notifications.
+
+Sources name the service that writes the event: ``aduan.officer`` (the officer API),
+``aduan.intake`` (the citizen's reply and rating), ``aduan.routing`` (duplicate suggestions and
+the SLA sweep, which runs in routing) and ``aduan.notify``. Like every event, none carries a
+citizen's personal data: texts a citizen wrote stay in the complaint's message items, and an
+officer appears only as their opaque user-pool id (``actor_id``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from aduan.events import DomainEvent, EventData, NotificationSentData, register
+from aduan.status import Status
+
+ActorRole = Literal["coordinator", "unit_admin", "bidang", "citizen", "system"]
+DeadlineKindName = Literal["verify", "answer", "auto_close"]
+
+
+class TransitionData(EventData):
+    """What every transition event says: who moved the complaint, and where it is now."""
+
+    version: int  # the complaint's version after the change
+    status: Status
+    sub_state: str | None = None
+    unit_id: str | None = None
+    bidang_id: str | None = None
+    actor_role: ActorRole
+    actor_id: str | None = None  # the officer's user-pool `sub`; None for citizen and system
+    deadlines: dict[str, datetime] = {}
+
+
+class VerifiedData(TransitionData):
+    category: str | None = None
+
+
+class DispatchedData(TransitionData):
+    from_unit_id: str | None = None  # set when the coordinator re-routes
+
+
+class AssignedToBidangData(TransitionData):
+    from_bidang_id: str | None = None  # set when the admin hands the work to another bidang
+
+
+class DeferredData(TransitionData):
+    question: str  # what the citizen is asked (officer text, sent to the citizen)
+    message_id: str
+
+
+class NotAuthorityData(TransitionData):
+    reason: str
+    from_unit_id: str | None = None
+    proposed_unit_id: str | None = None
+
+
+class ArchivedData(TransitionData):
+    reason_code: Literal["spam", "duplicate", "out_of_scope", "other"]
+    reason: str  # shown to the citizen
+    duplicate_of: str | None = None
+
+
+class AnswerData(TransitionData):
+    message_id: str
+    check_problems: list[str] = []  # answer_check codes at the time (empty: passes)
+
+
+class NoteData(TransitionData):
+    message_id: str
+
+
+class ClosedData(TransitionData):
+    reason: Literal["coordinator", "auto_close"]
+
+
+class CitizenRepliedData(TransitionData):
+    message_id: str
+    channel: str
+    previous_status: Status
+    reopened: bool  # a responded complaint went back to the unit
+    answered_deferral: bool  # a deferred complaint went back to verification
+
+
+class RatedData(TransitionData):
+    score: int
+    has_comment: bool
+    message_id: str | None = None
+
+
+class PossibleDuplicateData(EventData):
+    candidates: list[str]  # complaint ids, most similar first
+    category: str
+    kecamatan: str | None = None
+
+
+class DeadlineData(EventData):
+    kind: DeadlineKindName
+    due: datetime
+    status: Status
+    unit_id: str | None = None  # None: the coordinator's deadline (verify)
+    bidang_id: str | None = None
+    step_key: str
+
+
+class DeadlineBreachedData(DeadlineData):
+    escalated_to: Literal["unit_head", "coordinator"]
+
+
+class OfficerNotifiedData(NotificationSentData):
+    recipient_role: str  # coordinator | unit_admin | unit_head | bidang
+
+
+# --- events ------------------------------------------------------------------------------------
+
+
+class _Officer(DomainEvent):
+    SOURCE: ClassVar[str] = "aduan.officer"
+
+
+class ComplaintVerified(_Officer):
+    data: VerifiedData
+
+
+class ComplaintDispatched(_Officer):
+    """Disposition to a unit (the coordinator's)."""
+
+    data: DispatchedData
+
+
+class ComplaintAssignedToBidang(_Officer):
+    """Disposition inside the unit, to the bidang that answers (the unit admin's)."""
+
+    data: AssignedToBidangData
+
+
+class ComplaintDeferred(_Officer):
+    data: DeferredData
+
+
+class ComplaintNotAuthority(_Officer):
+    """Bukan wewenang: back to the coordinator's triage, or re-routed."""
+
+    data: NotAuthorityData
+
+
+class ComplaintArchived(_Officer):
+    data: ArchivedData
+
+
+class AnswerDrafted(_Officer):
+    data: AnswerData
+
+
+class AnswerReturnedForRework(_Officer):
+    data: NoteData
+
+
+class ComplaintResponded(_Officer):
+    """The unit admin released the answer: the citizen sees it."""
+
+    data: AnswerData
+
+
+class ComplaintClosed(_Officer):
+    data: ClosedData
+
+
+class InternalNoteAdded(_Officer):
+    data: NoteData
+
+
+class CitizenReplied(DomainEvent):
+    SOURCE: ClassVar[str] = "aduan.intake"
+    data: CitizenRepliedData
+
+
+class ComplaintRated(DomainEvent):
+    SOURCE: ClassVar[str] = "aduan.intake"
+    data: RatedData
+
+
+class ComplaintAutoClosed(DomainEvent):
+    """The SLA sweep closed an answer the citizen left unanswered for 10 working days."""
+
+    SOURCE: ClassVar[str] = "aduan.routing"
+    data: ClosedData
+
+
+class PossibleDuplicateFound(DomainEvent):
+    SOURCE: ClassVar[str] = "aduan.routing"
+    data: PossibleDuplicateData
+
+
+class DeadlineApproaching(DomainEvent):
+    """One working day before a deadline (the SLA sweep's reminder)."""
+
+    SOURCE: ClassVar[str] = "aduan.routing"
+    data: DeadlineData
+
+
+class DeadlineBreached(DomainEvent):
+    """A deadline passed: first to the unit head, a working day later to the coordinator."""
+
+    SOURCE: ClassVar[str] = "aduan.routing"
+    data: DeadlineBreachedData
+
+
+class OfficerNotified(DomainEvent):
+    """A message to an officer (internal history; never on the public timeline)."""
+
+    SOURCE: ClassVar[str] = "aduan.notify"
+    data: OfficerNotifiedData
+
+
+TRANSITION_EVENTS: tuple[type[DomainEvent], ...] = (
+    ComplaintVerified,
+    ComplaintDispatched,
+    ComplaintAssignedToBidang,
+    ComplaintDeferred,
+    ComplaintNotAuthority,
+    ComplaintArchived,
+    AnswerDrafted,
+    AnswerReturnedForRework,
+    ComplaintResponded,
+    ComplaintClosed,
+    InternalNoteAdded,
+    CitizenReplied,
+    ComplaintRated,
+    ComplaintAutoClosed,
+)
+SLA_EVENTS: tuple[type[DomainEvent], ...] = (DeadlineApproaching, DeadlineBreached)
+
+for _cls in (*TRANSITION_EVENTS, *SLA_EVENTS, PossibleDuplicateFound, OfficerNotified):
+    register(_cls)
+
