@@ -20,16 +20,9 @@ OUT = ROOT / "schemas" / "events"
 
 def event_types() -> dict[str, Any]:
     sys.path.insert(0, str(ROOT / "shared"))
-    import aduan.events as events
+    from aduan.events import load_all_events
 
-    # Modules that define more events register them on import.
-    for module in ("aduan.workflow_events", "aduan.channel_events"):
-        try:
-            __import__(module)
-        except ModuleNotFoundError as missing:
-            if missing.name != module:
-                raise
-    return dict(sorted(events.EVENT_TYPES.items()))
+    return dict(sorted(load_all_events().items()))
 
 
 def schema_of(cls: Any) -> dict[str, Any]:

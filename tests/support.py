@@ -68,7 +68,6 @@ def _translated_template() -> dict:
 
 def table_from_template(ddb, logical_id: str, name: str) -> str:
     """Create a table exactly as template.yaml declares it (keys, indexes, stream)."""
-    from infra.local import template
 
     props = _translated_template()["Resources"][logical_id]["Properties"]
     kwargs = {

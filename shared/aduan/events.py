@@ -146,9 +146,24 @@ def register(cls: type[DomainEvent]) -> type[DomainEvent]:
     return cls
 
 
+# Modules of the layer that define more events; each registers its classes when imported.
+EVENT_MODULES = ("aduan.workflow_events", "aduan.channel_events")
+
+
+def load_all_events() -> dict[str, type[DomainEvent]]:
+    """Every event type. Imported on demand: a function imports only the events it uses, and
+    in Lambda each function is its own process, so the registry must not rely on another
+    function having imported a module."""
+    import importlib
+
+    for module in EVENT_MODULES:
+        importlib.import_module(module)
+    return EVENT_TYPES
+
+
 def parse_event(detail_type: str, detail: dict[str, Any] | str) -> DomainEvent:
     """Rebuild a typed event from an EventBridge detail (dict) or the outbox's JSON."""
-    cls = EVENT_TYPES.get(detail_type)
+    cls = EVENT_TYPES.get(detail_type) or load_all_events().get(detail_type)
     if cls is None:
         raise UnknownEvent(detail_type)
     if isinstance(detail, str):

@@ -28,3 +28,10 @@ def test_recipients_are_the_given_contacts_on_their_channels():
     identity = {"name": "Sri", "phone": "+62812", "email": "sri@example.com"}
     assert recipients_of(identity, ["email", "sms"]) == [Recipient("email", "sri@example.com", "Sri"), Recipient("sms", "+62812", "Sri")]
     assert recipients_of({"name": "Sri"}, ["email", "sms"]) == []
+
+
+def test_a_letter_to_someone_without_a_name_opens_politely_once():
+    message = render(TEMPLATES, "acknowledgement", "id", Recipient("email", "a@b.c"), VALUES)
+    assert message.text.startswith("Yth. Bapak/Ibu,") and "Bapak/Ibu Bapak/Ibu" not in message.text
+    english = render(TEMPLATES, "acknowledgement", "en", Recipient("email", "a@b.c"), VALUES)
+    assert english.text.startswith("Dear citizen,")

@@ -135,7 +135,7 @@ def test_citizen_templates_are_polite_and_complete_in_both_languages(name):
         assert {"sms", "chat", "email_subject", "email_body"} <= set(texts)
         assert "{tracking_id}" in texts["email_subject"]
         body = texts["email_body"]
-        assert body.startswith("Yth. Bapak/Ibu {name}" if language == "id" else "Dear {name}")
+        assert body.startswith("Yth. {salutation}" if language == "id" else "Dear {salutation}")
         assert ("Hormat kami" if language == "id" else "Kind regards") in body
         assert texts["sms"].startswith("Yth. Bapak/Ibu" if language == "id" else "Dear citizen")
 

@@ -7,17 +7,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from pydantic import ValidationError
 
 from aduan import reference
+from aduan.api import install_error_handlers, json_body, json_response
 from aduan.complaint import ComplaintForm
-from aduan.errors import AduanError, NotFound
+from aduan.errors import NotFound
 from aduan.observability import logger
 from aduan.repository import ComplaintRepository
 from aduan.settings import get_settings
 from aduan.tracking import normalize_tracking_id
 from intake import complaints
-from intake.http import error_response, json_body, json_response, validation_details
 from intake.webhooks import router as webhooks_router
 
 log = logger("intake")
@@ -102,26 +101,7 @@ def openapi() -> Response:
     return json_response(200, document(get_settings().public_base_url))
 
 
-@app.not_found
-def not_found(_: Exception) -> Response:
-    return error_response(404, "not_found", f"no route for {app.current_event.http_method} {app.current_event.path}")
-
-
-@app.exception_handler(ValidationError)
-def invalid(error: ValidationError) -> Response:
-    return error_response(422, "validation_error", "the complaint is not valid", {"fields": validation_details(error)})
-
-
-@app.exception_handler(AduanError)
-def domain_error(error: AduanError) -> Response:
-    return error_response(error.status, error.code, error.message, error.details or None)
-
-
-@app.exception_handler(Exception)
-def unexpected(error: Exception) -> Response:
-    # A fault of ours, not of the request: logged with its trace, answered without it.
-    log.exception("unhandled error")
-    return error_response(500, "internal_error", "something went wrong on our side; please retry")
+install_error_handlers(app, log, invalid_message="the complaint is not valid")
 
 
 @log.inject_lambda_context(correlation_id_path="requestContext.requestId")

@@ -7,13 +7,11 @@ once per (event, recipient); see notify.deliver.
 from __future__ import annotations
 
 import functools
-import json
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-
 from aduan import crypto, reference
-from aduan.events import ComplaintReceived, DomainEvent, parse_event
+from aduan.events import ComplaintReceived
+from aduan.consumer import EventConsumer
 from aduan.observability import logger
 from aduan.repository import ComplaintRepository
 from aduan.settings import get_settings
@@ -23,7 +21,6 @@ from notify.replies import handlers as channel_handlers
 from notify.workflow import handlers as workflow_handlers
 
 log = logger("notify")
-processor = BatchProcessor(event_type=EventType.SQS)
 
 
 @functools.cache
@@ -85,17 +82,9 @@ HANDLERS.update(workflow_handlers(repository, send, lambda: reference.cached("te
 HANDLERS.update(channel_handlers(repository, send, lambda: reference.cached("template", repository().reference, build=_by_name)))
 
 
-def handle_record(record: Any) -> None:
-    envelope = json.loads(record.body)
-    handler = HANDLERS.get(envelope["detail-type"])
-    if handler is None:
-        log.warning("no notification for event", extra={"detail_type": envelope["detail-type"]})
-        return
-    event: DomainEvent = parse_event(envelope["detail-type"], envelope["detail"])
-    count = handler(event)
-    log.info("notified", extra={"complaint_id": event.data.complaint_id, "messages": count, "event_id": event.event_id})
+consumer = EventConsumer("notify", HANDLERS)
 
 
 @log.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return process_partial_response(event=event, record_handler=handle_record, processor=processor, context=context)
+    return consumer(event, context)

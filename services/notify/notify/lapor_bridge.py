@@ -10,16 +10,13 @@ other channels are skipped after one read. The forward is recorded as ForwardedT
 from __future__ import annotations
 
 import functools
-import json
 from datetime import timedelta
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-
-from aduan import channel_events, workflow_events  # noqa: F401  (register their events)
 from aduan.channel_events import ForwardedToLapor, ForwardedToLaporData
 from aduan.complaint import Complaint
-from aduan.events import DomainEvent, EventMetadata, parse_event
+from aduan.events import DomainEvent, EventMetadata
+from aduan.consumer import EventConsumer
 from aduan.observability import logger
 from aduan.repository import ComplaintRepository
 from aduan.settings import get_settings
@@ -27,7 +24,6 @@ from aduan.status import Status
 from notify.senders import SendFailed
 
 log = logger("lapor-bridge")
-processor = BatchProcessor(event_type=EventType.SQS)
 CLAIM_LEASE = timedelta(minutes=2)
 
 # Every step that changes what a LAPOR! reporter should see (the rule delivers exactly these).
@@ -98,17 +94,9 @@ def forward(event: DomainEvent) -> str:
 HANDLERS = dict.fromkeys(FORWARDED, forward)
 
 
-def handle_record(record: Any) -> None:
-    envelope = json.loads(record.body)
-    handler = HANDLERS.get(envelope["detail-type"])
-    if handler is None:
-        log.warning("ignored event", extra={"detail_type": envelope["detail-type"]})
-        return
-    event = parse_event(envelope["detail-type"], envelope["detail"])
-    outcome = handler(event)
-    log.info("lapor bridge", extra={"complaint_id": event.data.complaint_id, "outcome": outcome, "event_id": event.event_id})
+consumer = EventConsumer("lapor-bridge", HANDLERS)
 
 
 @log.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return process_partial_response(event=event, record_handler=handle_record, processor=processor, context=context)
+    return consumer(event, context)

@@ -40,11 +40,18 @@ def render(templates: dict[str, Any], name: str, language: str, recipient: Recip
     """The message for one recipient: the template in the citizen's language (Indonesian if missing)."""
     by_language = templates[name]
     texts = by_language.get(language) or by_language["id"]
-    fill = {**values, "name": recipient.name or ("Bapak/Ibu" if language == "id" else "citizen")}
+    fill = {**values, "name": recipient.name or "", "salutation": salutation(recipient.name, language)}
     if recipient.channel == "email":
         return Message(recipient, name, _fill(texts["email_body"], fill), _fill(texts["email_subject"], fill))
     key = "sms" if recipient.channel == "sms" else "chat"
     return Message(recipient, name, _fill(texts[key], fill))
+
+
+def salutation(name: str | None, language: str) -> str:
+    """How a letter opens: "Yth. Bapak/Ibu Sri" when the name is known, "Yth. Bapak/Ibu" when not."""
+    if language == "id":
+        return f"Bapak/Ibu {name}" if name else "Bapak/Ibu"
+    return name or "citizen"
 
 
 def recipients_of(identity: dict[str, Any], channels: list[str]) -> list[Recipient]:

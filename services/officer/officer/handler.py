@@ -13,17 +13,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from pydantic import ValidationError
 
 from aduan import reference
-from aduan.errors import AduanError, NotFound, Unprocessable
+from aduan.api import install_error_handlers, json_body, json_response
+from aduan.errors import NotFound, Unprocessable
 from aduan.observability import logger
 from aduan.repository import ComplaintRepository
 from aduan.settings import get_settings
 from aduan.status import Status
 from aduan.tracking import normalize_tracking_id
 from officer import access, views
-from officer.http import error_response, json_body, json_response
 
 log = logger("officer")
 app = APIGatewayHttpResolver()
@@ -131,7 +130,7 @@ def complaint_action(complaint_id: str) -> Response:
     from officer.requests import ActionRequest, change_of
 
     officer = current_officer()
-    request = ActionRequest.model_validate(json_body(app.current_event.raw_event))
+    request = ActionRequest.model_validate(json_body(app.current_event.raw_event, max_bytes=64 * 1024, empty={}))
     return _act(officer, _complaint_id(complaint_id), change_of(request, officer), request.version)
 
 
@@ -142,7 +141,7 @@ def add_note(complaint_id: str) -> Response:
     from officer.requests import NoteRequest, actor_of
 
     officer = current_officer()
-    request = NoteRequest.model_validate(json_body(app.current_event.raw_event))
+    request = NoteRequest.model_validate(json_body(app.current_event.raw_event, max_bytes=64 * 1024, empty={}))
     change = Change(Action.ADD_NOTE, actor_of(officer), text=request.text)
     return _act(officer, _complaint_id(complaint_id), change, request.version, status=201)
 
@@ -199,26 +198,7 @@ def response_templates() -> Response:
 # ---------------------------------------------------------------- errors
 
 
-@app.not_found
-def not_found(_: Exception) -> Response:
-    return error_response(404, "not_found", f"no route for {app.current_event.http_method} {app.current_event.path}")
-
-
-@app.exception_handler(ValidationError)
-def invalid(error: ValidationError) -> Response:
-    fields = [{"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in error.errors()]
-    return error_response(422, "validation_error", "the request is not valid", {"fields": fields})
-
-
-@app.exception_handler(AduanError)
-def domain_error(error: AduanError) -> Response:
-    return error_response(error.status, error.code, error.message, error.details or None)
-
-
-@app.exception_handler(Exception)
-def unexpected(error: Exception) -> Response:
-    log.exception("unhandled error")
-    return error_response(500, "internal_error", "something went wrong on our side; please retry")
+install_error_handlers(app, log)
 
 
 @log.inject_lambda_context(correlation_id_path="requestContext.requestId")

@@ -7,21 +7,18 @@ failed records come back (and reach the DLQ after maxReceiveCount).
 from __future__ import annotations
 
 import functools
-import json
 from typing import Any
-
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
 from aduan import reference
 from aduan.complaint import Complaint
-from aduan.events import ComplaintReceived, parse_event
+from aduan.events import ComplaintReceived
+from aduan.consumer import EventConsumer
 from aduan.observability import logger
 from aduan.repository import ComplaintRepository
 from aduan.settings import get_settings
 from routing.assign import record_proposal
 
 log = logger("routing")
-processor = BatchProcessor(event_type=EventType.SQS)
 
 
 @functools.cache
@@ -64,17 +61,9 @@ def route(event: ComplaintReceived) -> str:
 HANDLERS = {"ComplaintReceived": route}
 
 
-def handle_record(record: Any) -> None:
-    envelope = json.loads(record.body)
-    handler = HANDLERS.get(envelope["detail-type"])
-    if handler is None:
-        log.warning("ignored event", extra={"detail_type": envelope["detail-type"]})
-        return
-    event = parse_event(envelope["detail-type"], envelope["detail"])
-    outcome = handler(event)
-    log.info("routing", extra={"complaint_id": event.data.complaint_id, "outcome": outcome, "event_id": event.event_id})
+consumer = EventConsumer("routing", HANDLERS)
 
 
 @log.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return process_partial_response(event=event, record_handler=handle_record, processor=processor, context=context)
+    return consumer(event, context)
