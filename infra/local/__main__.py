@@ -25,6 +25,8 @@ def main() -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        # A second Ctrl-C while stopping would leave servers half closed: stopping takes a moment.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("\nstopping…", flush=True)
         cloud.stop()
         print("stopped.", flush=True)

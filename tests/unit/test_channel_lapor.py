@@ -207,7 +207,7 @@ def test_parse_a_minimal_followup():
         {"data": REPORT["data"] | {"content": "   "}},
         {"data": REPORT["data"] | {"created_at": "2026-11-29T09:58:00"}},  # no offset
         {"data": REPORT["data"] | {"location": {"lat": 123, "lon": 0}}},
-        {"data": REPORT["data"] | {"attachments": [{"url": "http://insecure/a.jpg"}]}},
+        {"data": REPORT["data"] | {"attachments": [{"url": "ftp://files.example/a.jpg"}]}},
         {"data": REPORT["data"] | {"anonymous": "maybe"}},
     ],
 )

@@ -186,7 +186,9 @@ class _Location(_Lenient):
 
 
 class _Attachment(_Lenient):
-    url: str = Field(pattern=r"^https://")
+    # Which hosts (and schemes) are fetched is the media allowlist's decision (channels.fetch),
+    # configured per deployment: production allows the bridge's https origin only.
+    url: str = Field(pattern=r"^https?://")
     mime_type: str | None = None
     filename: str | None = None
     size: int | None = Field(default=None, ge=0)
