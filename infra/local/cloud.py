@@ -95,7 +95,7 @@ class LocalCloud:
         self._load_functions(sam)
         self._start_event_sources(sam)
         self._seed()
-        self.gateway = Gateway(self.runtime, tpl.routes(sam), "127.0.0.1", self.ports.gateway, authorizer=self._authorizer(sam))
+        self.gateway = Gateway(self.runtime, tpl.routes(sam), "127.0.0.1", self.ports.gateway, authorizer=self._authorizer(sam), cors=tpl.cors(sam))
         self.gateway.start()
         self.started_in = time.perf_counter() - started
         return self

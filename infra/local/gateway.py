@@ -86,10 +86,11 @@ def match(routes: list[Route], method: str, path: str) -> tuple[Route, dict[str,
 
 
 class Gateway:
-    def __init__(self, runtime: Runtime, routes: list[Route], host: str, port: int, authorizer: Any | None = None) -> None:
+    def __init__(self, runtime: Runtime, routes: list[Route], host: str, port: int, authorizer: Any | None = None, cors: dict[str, Any] | None = None) -> None:
         self.runtime = runtime
         self.routes = routes
         self.authorizer = authorizer
+        self.cors = cors or {}
         self.latencies: list[float] = []
         gateway = self
 
@@ -124,6 +125,10 @@ class Gateway:
             request.rfile.read(length)  # drain so the client gets the answer, not a reset
             return self._send(request, 413, {"content-type": "application/json"}, json.dumps({"message": "Request Entity Too Large"}).encode())
         body = request.rfile.read(length) if length else b""
+        origin = request.headers.get("Origin")
+        if self.cors and request.command == "OPTIONS" and origin and request.headers.get("Access-Control-Request-Method"):
+            # API Gateway answers CORS preflights itself; the functions never see them.
+            return self._send(request, 204, self._cors_headers(origin, preflight=True), b"")
         found = match(self.routes, request.command, parts.path)
         if found is None:
             return self._send(request, 404, {"content-type": "application/json"}, b'{"message":"Not Found"}')
@@ -140,8 +145,22 @@ class Gateway:
             print(f"[local] {error}")
             return self._send(request, 500, {"content-type": "application/json"}, b'{"message":"Internal Server Error"}')
         status, headers, payload = self._response(result)
+        if self.cors and origin:
+            headers.update(self._cors_headers(origin, preflight=False))
         self.latencies.append(time.perf_counter() - started)
         self._send(request, status, headers, payload)
+
+    def _cors_headers(self, origin: str, preflight: bool) -> dict[str, str]:
+        allowed = self.cors.get("AllowOrigins") or []
+        if "*" not in allowed and origin not in allowed:
+            return {}
+        headers = {"access-control-allow-origin": "*" if "*" in allowed else origin}
+        if preflight:
+            headers["access-control-allow-methods"] = ",".join(self.cors.get("AllowMethods") or ["*"])
+            headers["access-control-allow-headers"] = ",".join(self.cors.get("AllowHeaders") or ["*"])
+            if self.cors.get("MaxAge"):
+                headers["access-control-max-age"] = str(self.cors["MaxAge"])
+        return headers
 
     @staticmethod
     def _response(result: Any) -> tuple[int, dict[str, str], bytes]:

@@ -128,6 +128,14 @@ def _default_authorizer(sam: dict[str, Any]) -> str | None:
     return None
 
 
+def cors(sam: dict[str, Any]) -> dict[str, Any]:
+    """The HTTP API's CorsConfiguration (API Gateway answers preflights and adds the headers)."""
+    for resource in sam["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::HttpApi":
+            return resource.get("Properties", {}).get("CorsConfiguration") or {}
+    return {}
+
+
 def authorizers(sam: dict[str, Any]) -> dict[str, dict[str, Any]]:
     for resource in sam["Resources"].values():
         if resource["Type"] == "AWS::Serverless::HttpApi":

@@ -125,3 +125,16 @@ def test_the_openapi_document_describes_the_api(cloud):
     assert document["openapi"].startswith("3.")
     assert {"/v1/complaints", "/v1/complaints/{tracking_id}"} <= set(document["paths"])
     assert "ComplaintForm" in document["components"]["schemas"]
+
+
+def test_a_browser_form_on_another_origin_passes_the_cors_preflight(cloud):
+    preflight = http(
+        "OPTIONS",
+        f"{cloud.gateway_url}/v1/complaints",
+        headers={"Origin": "https://lapor.kota.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"},
+    )
+    assert preflight.status == 204
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    answer = http("POST", f"{cloud.gateway_url}/v1/complaints", FORM, headers={"Origin": "https://lapor.kota.example"})
+    assert answer.status == 202 and answer.headers["access-control-allow-origin"] == "*"

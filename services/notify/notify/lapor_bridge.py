@@ -4,7 +4,8 @@ is forwarded to the configured LAPOR! endpoint (notify.senders.lapor), beside LA
 Consumes its own queue (rule -> SQS -> this function). For every step it reads the complaint
 and forwards its *current* status, claimed once per complaint version, so redeliveries and
 steps processed late never send a status twice or an older one after a newer. Complaints from
-other channels are skipped after one read. The forward is recorded as ForwardedToLapor.
+other channels are skipped after one read (none for ComplaintReceived, which names its channel).
+The forward is recorded as ForwardedToLapor.
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ def status_update(complaint: Complaint, event: DomainEvent) -> dict[str, Any]:
 
 
 def forward(event: DomainEvent) -> str:
+    if event.detail_type() == "ComplaintReceived" and event.data.channel != "lapor":
+        return "not_from_lapor"  # the event says where it came from: no read needed
     repo = repository()
     complaint = repo.get(event.data.complaint_id)
     if complaint is None:
