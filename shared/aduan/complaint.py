@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from aduan.events import Channel, ComplaintType, Language, LocationData
+from aduan.events import Channel, ComplaintReceived, ComplaintReceivedData, ComplaintType, EventMetadata, Language, LocationData
 from aduan.status import Status
 
 
@@ -106,3 +106,28 @@ class Complaint(BaseModel):
     sla_next_at: datetime | None = None
     external_refs: dict[str, str] = {}
     extra: dict[str, Any] = {}
+
+
+def received_event(complaint: Complaint, contact_channels: list[str], correlation_id: str) -> ComplaintReceived:
+    """The event that announces a new complaint, whatever channel it came in on (pure).
+
+    It carries which contacts exist, never the contacts themselves.
+    """
+    return ComplaintReceived(
+        metadata=EventMetadata(correlation_id=correlation_id or complaint.id, occurred_at=complaint.received_at),
+        data=ComplaintReceivedData(
+            complaint_id=complaint.id,
+            channel=complaint.channel,
+            type=complaint.type,
+            title=complaint.title,
+            description=complaint.description,
+            category_hint=complaint.category_hint,
+            location=complaint.location,
+            anonymous=complaint.anonymous,
+            confidential=complaint.confidential,
+            language=complaint.language,
+            version=complaint.version,
+            received_at=complaint.received_at,
+            contact_channels=contact_channels,
+        ),
+    )

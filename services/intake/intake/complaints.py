@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from aduan import crypto
-from aduan.complaint import Complaint, ComplaintForm, Reporter
-from aduan.events import ComplaintReceived, ComplaintReceivedData, EventMetadata, LocationData
+from aduan.complaint import Complaint, ComplaintForm, Reporter, received_event
+from aduan.events import ComplaintReceived, LocationData
 from aduan.repository import ComplaintRepository, HistoryEntry
 from aduan.status import Status
 from aduan.timeline import public_label
@@ -35,24 +35,7 @@ def build_complaint(
         received_at=now,
         updated_at=now,
     )
-    event = ComplaintReceived(
-        metadata=EventMetadata(correlation_id=correlation_id or tracking_id, occurred_at=now),
-        data=ComplaintReceivedData(
-            complaint_id=tracking_id,
-            channel=channel,
-            type=form.type,
-            title=form.title,
-            description=form.description,
-            category_hint=form.category,
-            location=location,
-            anonymous=form.anonymous,
-            confidential=form.confidential,
-            language=form.language,
-            version=1,
-            received_at=now,
-            contact_channels=form.reporter.contact_channels(),
-        ),
-    )
+    event = received_event(complaint, form.reporter.contact_channels(), correlation_id)
     return complaint, event
 
 

@@ -23,10 +23,10 @@ from typing import Any
 
 from aduan.answer_check import detect_language
 from aduan.channel_events import ChannelReplyRequested, ChannelReplyRequestedData, MediaItem, MediaReceived, MediaReceivedData
-from aduan.complaint import Complaint
+from aduan.complaint import Complaint, received_event
 from aduan.conversations import conversation_key
 from aduan.errors import Conflict
-from aduan.events import ComplaintReceived, ComplaintReceivedData, DomainEvent, EventMetadata, LocationData
+from aduan.events import DomainEvent, EventMetadata, LocationData
 from aduan.lifecycle import Action
 from aduan.repository import ComplaintRepository, ConditionsFailed, complaint_pk, event_item
 from aduan.status import Status
@@ -166,22 +166,7 @@ class MessageIntake:
         complaint = at_receipt(complaint, self.clock())
         # LAPOR! reporters hear from LAPOR! (the bridge forwards our steps), not from us.
         contacts = [] if message.channel == "lapor" else [message.channel]
-        received = ComplaintReceived(
-            metadata=self._metadata(tracking_id, now),
-            data=ComplaintReceivedData(
-                complaint_id=tracking_id,
-                channel=message.channel,
-                title=complaint.title,
-                description=complaint.description,
-                location=location,
-                anonymous=complaint.anonymous,
-                confidential=complaint.confidential,
-                language=language,
-                version=1,
-                received_at=now,
-                contact_channels=contacts,
-            ),
-        )
+        received = received_event(complaint, contacts, self.correlation_id)
         events: list[DomainEvent] = [received, *self._media_event(tracking_id, message, media, now)]
         reporter = {
             "PK": complaint_pk(tracking_id),
