@@ -53,7 +53,16 @@ def _check_free(port: int, what: str) -> None:
 
 
 class LocalCloud:
-    def __init__(self, ports: Ports | None = None, endpoint: str | None = None, retry_delay_s: int = 1, run_schedules: bool = True, quiet: bool = False) -> None:
+    def __init__(
+        self,
+        ports: Ports | None = None,
+        endpoint: str | None = None,
+        retry_delay_s: int = 1,
+        run_schedules: bool = True,
+        quiet: bool = False,
+        http_containers: int = 4,
+    ) -> None:
+        self.http_containers = http_containers
         self.ports = ports or Ports()
         self.endpoint = endpoint if endpoint is not None else os.environ.get("AWS_ENDPOINT_URL")
         self.embedded = not self.endpoint
@@ -78,10 +87,10 @@ class LocalCloud:
         self.region = os.environ["AWS_REGION"]
         if self.embedded:
             _check_free(self.ports.aws, "AWS emulator")
-            # moto with two fixes for load (serial DynamoDB, no Docker lookups): see emulator.py
-            from infra.local.emulator import EmbeddedMoto
+            # moto in a child process, with fixes for running it under load: see emulator.py
+            from infra.local.emulator import MotoProcess
 
-            self.moto = EmbeddedMoto(self.ports.aws)
+            self.moto = MotoProcess(self.ports.aws)
             self.moto.start()
             self.endpoint = f"http://127.0.0.1:{self.ports.aws}"
         os.environ["AWS_ENDPOINT_URL"] = self.endpoint
@@ -198,7 +207,9 @@ class LocalCloud:
                 if merged.get(key, value) != value:
                     raise RuntimeError(f"{key} differs between functions ({merged[key]!r} vs {value!r}); in-process functions share one environment")
                 merged[key] = value
-            functions[logical_id] = LocalFunction(spec, config["FunctionName"], config["FunctionArn"], environment)
+            functions[logical_id] = LocalFunction(
+                spec, config["FunctionName"], config["FunctionArn"], environment, max_containers=self._containers(sam, logical_id)
+            )
         self.environment = merged
         os.environ.update(merged)
         for path in [*tpl.layer_dirs(sam), *{spec.code_dir for spec in tpl.functions(sam).values()}]:
@@ -214,6 +225,11 @@ class LocalCloud:
         aws.client_created_hooks.append(self.runtime.count_calls)
         ses = self.client("ses")
         ses.verify_email_identity(EmailAddress=merged.get("EMAIL_FROM", "aduan@example.go.id"))
+
+    def _containers(self, sam: dict[str, Any], logical_id: str) -> int:
+        """Functions behind the HTTP API get several containers (requests arrive at once); the
+        pollers' functions one (a mapping's batches arrive one after another)."""
+        return self.http_containers if any(r.function == logical_id for r in tpl.routes(sam)) else 1
 
     def _seed(self) -> None:
         from infra.seeding import seed_table
@@ -248,23 +264,11 @@ class LocalCloud:
         """The mappings are read back, then taken away from the emulator: the local cloud polls.
 
         Left in place, moto would try to run the functions itself in Docker on every SQS send and
-        table write (and fail the write), and LocalStack would consume the queues. moto's
-        DeleteEventSourceMapping forgets the mapping but leaves it attached to the queue or table,
-        so in embedded mode the attachment is also cleared in moto's own (in-process) models.
+        table write (and fail the write), and LocalStack would consume the queues. (moto's delete
+        leaves a mapping attached; the embedded emulator fixes that, see emulator.py.)
         """
         for mapping in mappings:
             lam.delete_event_source_mapping(UUID=mapping["UUID"])
-        if not self.embedded:
-            return
-        from moto.core.base_backend import BackendDict  # noqa: F401  (moto is in-process here)
-        from moto.dynamodb.models import dynamodb_backends
-        from moto.sqs.models import sqs_backends
-
-        for backends in (dynamodb_backends, sqs_backends):
-            for account in backends.values():
-                for backend in account.values():
-                    for owner in [*getattr(backend, "tables", {}).values(), *getattr(backend, "queues", {}).values()]:
-                        owner.lambda_event_source_mappings.clear()
 
     def _authorizer(self, sam: dict[str, Any]) -> Any:
         if not tpl.authorizers(sam):
