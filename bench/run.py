@@ -94,7 +94,7 @@ def end_to_end(complaints: int, clients: int) -> None:
             time.sleep(0.2)
         # Let the e-mails and the delivery records of the last complaints land as well.
         deadline = time.monotonic() + 60
-        while _busy(cloud) and time.monotonic() < deadline:
+        while not cloud.idle() and time.monotonic() < deadline:
             time.sleep(0.2)
         acked, latencies, lost = _acknowledged(cloud, posted)
         finished = max(acked.values()) if acked else time.time()
@@ -139,15 +139,6 @@ def _one_at_a_time(cloud, count: int) -> list[float]:
                 break
             time.sleep(0.02)
     return latencies
-
-
-def _busy(cloud) -> bool:
-    sqs = cloud.client("sqs")
-    for queue in ("RoutingQueue", "NotifyQueue"):
-        attributes = sqs.get_queue_attributes(QueueUrl=cloud.queue_url(queue), AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
-        if int(attributes["ApproximateNumberOfMessages"]) or int(attributes["ApproximateNumberOfMessagesNotVisible"]):
-            return True
-    return any(p.busy.is_set() for p in cloud.pollers)
 
 
 def _acknowledged(cloud, posted: dict[str, float]) -> tuple[dict[str, float], list[float], list[str]]:

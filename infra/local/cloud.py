@@ -278,6 +278,21 @@ class LocalCloud:
         return LocalJwtAuthorizer.from_template(self, sam)
 
     # ---------------------------------------------------------------- for tests and people
+    def idle(self) -> bool:
+        """Nothing in flight: every polled queue is empty (visible and in flight) and no poller is
+        handling a batch. Tests and the benchmark wait for this (with a deadline)."""
+        sqs = self.client("sqs")
+        for poller in self.pollers:
+            url = getattr(poller, "queue_url", None)
+            if url is None:
+                continue
+            counts = sqs.get_queue_attributes(
+                QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+            )["Attributes"]
+            if int(counts["ApproximateNumberOfMessages"]) or int(counts["ApproximateNumberOfMessagesNotVisible"]):
+                return False
+        return not any(p.busy.is_set() for p in self.pollers)
+
     def queue_url(self, logical_id: str) -> str:
         return self.resources[logical_id]  # CloudFormation's physical id of a queue is its URL
 

@@ -71,20 +71,11 @@ def test_the_relay_publishing_twice_does_not_send_two_acknowledgements(cloud):
         Entries=[{"EventBusName": cloud.environment["EVENT_BUS_NAME"], "Source": "aduan.intake", "DetailType": "ComplaintReceived", "Detail": json.dumps(envelope["detail"])}]
     )
     # THEN routing and notify see it (the queues drain) but nothing is done twice
-    eventually(lambda: _queues_empty(cloud), what="queues drained")
+    eventually(cloud.idle, what="queues drained")
     sms = http("GET", f"{cloud.providers_url}/_outbox?channel=sms&contains={tracking_id}").json["messages"]
     assert len(sms) == 1
     events = history(cloud, tracking_id)
     assert events.count("NotificationSent") == 1 and events.count("ComplaintRouted") + events.count("ComplaintNeedsTriage") == 1
-
-
-def _queues_empty(cloud) -> bool:
-    sqs = cloud.client("sqs")
-    for queue in ("RoutingQueue", "NotifyQueue"):
-        attributes = sqs.get_queue_attributes(QueueUrl=cloud.queue_url(queue), AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
-        if int(attributes["ApproximateNumberOfMessages"]) or int(attributes["ApproximateNumberOfMessagesNotVisible"]):
-            return False
-    return not any(p.busy.is_set() for p in cloud.pollers)
 
 
 def test_a_failed_outbox_publication_is_retried_not_dropped(cloud, monkeypatch):
@@ -122,4 +113,4 @@ def test_the_redrive_command_moves_dlq_messages_back_to_their_queue(cloud):
     assert redrive(sqs, cloud.queue_url("NotifyDLQ"), cloud.queue_url("NotifyQueue")) == 1
     # THEN the DLQ is empty and notify consumed it from its queue
     assert not sqs.receive_message(QueueUrl=cloud.queue_url("NotifyDLQ"), WaitTimeSeconds=0).get("Messages")
-    eventually(lambda: _queues_empty(cloud), what="notify consumed the redriven message")
+    eventually(cloud.idle, what="notify consumed the redriven message")
