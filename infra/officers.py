@@ -46,7 +46,9 @@ def ensure_groups(cognito: Any, pool_id: str, groups: dict[str, str]) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     groups = sub.add_parser("groups", help="create the unit and bidang groups from units.json")
     groups.add_argument("--user-pool-id", required=True)
@@ -56,7 +58,9 @@ def main() -> None:
 
     cognito = boto3.client("cognito-idp", region_name=args.region)
     wanted = unit_groups(json.loads(SEED_UNITS.read_text()))
-    print(f"created {ensure_groups(cognito, args.user_pool_id, wanted)} of {len(wanted)} unit and bidang groups")
+    print(
+        f"created {ensure_groups(cognito, args.user_pool_id, wanted)} of {len(wanted)} unit and bidang groups"
+    )
 
 
 if __name__ == "__main__":

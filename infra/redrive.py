@@ -19,7 +19,11 @@ from typing import Any
 
 def source_of(dlq_logical_id: str, sam: dict[str, Any]) -> str:
     for logical_id, resource in sam["Resources"].items():
-        policy = resource.get("Properties", {}).get("RedrivePolicy") if resource["Type"] == "AWS::SQS::Queue" else None
+        policy = (
+            resource.get("Properties", {}).get("RedrivePolicy")
+            if resource["Type"] == "AWS::SQS::Queue"
+            else None
+        )
         if policy and policy["deadLetterTargetArn"] == {"Fn::GetAtt": [dlq_logical_id, "Arn"]}:
             return logical_id
     raise SystemExit(f"{dlq_logical_id} is not the DLQ of any queue in template.yaml")
@@ -28,7 +32,12 @@ def source_of(dlq_logical_id: str, sam: dict[str, Any]) -> str:
 def redrive(sqs: Any, dlq_url: str, source_url: str, limit: int | None = None) -> int:
     moved = 0
     while limit is None or moved < limit:
-        batch = sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=10, WaitTimeSeconds=1, MessageAttributeNames=["All"])
+        batch = sqs.receive_message(
+            QueueUrl=dlq_url,
+            MaxNumberOfMessages=10,
+            WaitTimeSeconds=1,
+            MessageAttributeNames=["All"],
+        )
         messages = batch.get("Messages", [])
         if not messages:
             break
@@ -47,7 +56,9 @@ def main() -> None:
 
     from infra.local import template
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("dlq", help="logical id of the DLQ in template.yaml, e.g. RoutingDLQ")
     parser.add_argument("--stack", default="aduan")
     parser.add_argument("--max", type=int, default=None)

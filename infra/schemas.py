@@ -27,11 +27,19 @@ def event_types() -> dict[str, Any]:
 
 def schema_of(cls: Any) -> dict[str, Any]:
     schema = cls.model_json_schema()
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "x-source": cls.SOURCE, "x-detail-type": cls.detail_type(), **schema}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-source": cls.SOURCE,
+        "x-detail-type": cls.detail_type(),
+        **schema,
+    }
 
 
 def rendered() -> dict[Path, str]:
-    return {OUT / f"{name}.json": json.dumps(schema_of(cls), indent=2, sort_keys=True) + "\n" for name, cls in event_types().items()}
+    return {
+        OUT / f"{name}.json": json.dumps(schema_of(cls), indent=2, sort_keys=True) + "\n"
+        for name, cls in event_types().items()
+    }
 
 
 def main() -> int:

@@ -13,11 +13,22 @@ from pathlib import Path
 from typing import Any
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
-FILES = {"categories": "categories.json", "areas": "areas.json", "units": "units.json", "rules": "rules.json", "templates": "templates.json", "calendar": "calendar.json"}
+FILES = {
+    "categories": "categories.json",
+    "areas": "areas.json",
+    "units": "units.json",
+    "rules": "rules.json",
+    "templates": "templates.json",
+    "calendar": "calendar.json",
+}
 
 
 def load_seed(seed_dir: Path = SEED_DIR) -> dict[str, Any]:
-    return {key: json.loads((seed_dir / name).read_text()) for key, name in FILES.items() if (seed_dir / name).exists()}
+    return {
+        key: json.loads((seed_dir / name).read_text())
+        for key, name in FILES.items()
+        if (seed_dir / name).exists()
+    }
 
 
 def seed_table(table_name: str, seed_dir: Path = SEED_DIR) -> int:

@@ -3,19 +3,70 @@ developer's `make run` (on 4566/3000/3001) can keep running while the suite runs
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
+from pathlib import Path
 
 import pytest
 
 from tests.support import aws_client, table_from_template
 
+CLOUD_LOG = Path(__file__).resolve().parents[1] / "test-output" / f"local-cloud-{os.getpid()}.log"
+# A LocalStack the developer runs themselves (read before any cloud of the suite sets the
+# variable for its own functions).
+USERS_LOCALSTACK = os.environ.get("AWS_ENDPOINT_URL", "")
+
+
+def pytest_sessionstart(session):
+    # Every log line the functions write goes to one file per run, which the suite scans for
+    # personal data at the end (tests/e2e/test_zz_logs_hold_no_personal_data.py).
+    CLOUD_LOG.unlink(missing_ok=True)
+
+
+def start_cloud(localstack_log: str = "localstack.log", **options):
+    """The local cloud: the embedded moto; with ADUAN_CLOUD=localstack (`make test-localstack`)
+    LocalStack serves the messaging and storage and moto the rest (AWS_ENDPOINT_URL, if set,
+    names a LocalStack already running). `options` go to LocalCloud (e.g. `faults`)."""
+    from infra.local.cloud import LocalCloud, Ports
+
+    if os.environ.get("ADUAN_CLOUD") == "localstack":
+        from infra.local.localstack import LocalStackCloud
+
+        log = Path(__file__).resolve().parents[1] / "test-output" / localstack_log
+        local: LocalCloud = LocalStackCloud(
+            Ports.free(),
+            localstack_url=USERS_LOCALSTACK,
+            log=log,
+            quiet=True,
+            logs=CLOUD_LOG,
+            **options,
+        )
+    else:
+        local = LocalCloud(Ports.free(), endpoint="", quiet=True, logs=CLOUD_LOG, **options)
+    return local.start()
+
 
 @pytest.fixture(scope="session")
 def cloud():
-    from infra.local.cloud import LocalCloud, Ports
+    local = start_cloud()
+    yield local
+    local.stop()
 
-    local = LocalCloud(Ports.free(), endpoint="", quiet=True).start()
+
+@pytest.fixture(scope="module")
+def own_cloud(request):
+    """A cloud for one test module alone, for tests whose actions reach every complaint in the
+    table (the SLA sweep fired days ahead) and so must not meet the rest of the suite's. (With a
+    LocalStack, two clouds in one process would share the endpoint variables: `make
+    test-localstack` runs such modules in a pytest session of their own, and the module shares
+    that session's cloud.)"""
+    if os.environ.get("ADUAN_CLOUD") == "localstack":
+        yield request.getfixturevalue("cloud")
+        return
+    local = start_cloud(
+        localstack_log=f"localstack-{request.module.__name__.rsplit('.', 1)[-1]}.log"
+    )
     yield local
     local.stop()
 
@@ -39,7 +90,6 @@ def _unit_tests_stay_offline(request, monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", refuse)
 
 
-
 @pytest.fixture(scope="session")
 def moto_endpoint():
     from infra.local.cloud import free_port
@@ -58,6 +108,8 @@ def aws_env(moto_endpoint, monkeypatch):
     from aduan import aws, crypto
 
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    for key in [k for k in os.environ if k.startswith("AWS_ENDPOINT_URL_")]:
+        monkeypatch.delenv(key)  # a LocalStack-mode cloud in the same session sets these
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-southeast-3")

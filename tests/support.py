@@ -27,7 +27,14 @@ class Answer:
         return f"<{self.status} {self.raw[:300]!r}>"
 
 
-def http(method: str, url: str, body: Any = None, headers: dict[str, str] | None = None, raw: bytes | None = None, timeout: float = 15) -> Answer:
+def http(
+    method: str,
+    url: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    raw: bytes | None = None,
+    timeout: float = 15,
+) -> Answer:
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
     sent = {"content-type": "application/json", **(headers or {})}
     request = urllib.request.Request(url, data=data, method=method, headers=sent)
@@ -38,7 +45,12 @@ def http(method: str, url: str, body: Any = None, headers: dict[str, str] | None
         return Answer(error.code, dict(error.headers.items()), error.read())
 
 
-def eventually(check: Callable[[], T | None], timeout: float = 20.0, interval: float = 0.1, what: str = "condition") -> T:
+def eventually(
+    check: Callable[[], T | None],
+    timeout: float = 20.0,
+    interval: float = 0.1,
+    what: str = "condition",
+) -> T:
     """Poll `check` until it returns something truthy, or fail after `timeout` (never a fixed sleep)."""
     deadline = time.monotonic() + timeout
     last: Any = None
@@ -54,7 +66,11 @@ def aws_client(endpoint: str, service: str):
     import boto3
 
     return boto3.session.Session().client(
-        service, endpoint_url=endpoint, region_name="ap-southeast-3", aws_access_key_id="test", aws_secret_access_key="test"
+        service,
+        endpoint_url=endpoint,
+        region_name="ap-southeast-3",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
     )
 
 
@@ -82,3 +98,40 @@ def table_from_template(ddb, logical_id: str, name: str) -> str:
         kwargs["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
     ddb.create_table(**kwargs)
     return name
+
+
+def recorded_events(cloud: Any, tracking_id: str) -> list[str]:
+    """Every history entry's type, read from the table (deliveries included: the public timeline
+    shows only the citizen's steps)."""
+    items = cloud.client("dynamodb").query(
+        TableName=cloud.resources["ComplaintTable"],
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :e)",
+        ExpressionAttributeValues={":pk": {"S": f"C#{tracking_id}"}, ":e": {"S": "E#"}},
+        ConsistentRead=True,
+    )["Items"]
+    return [item["detail_type"]["S"] for item in items]
+
+
+def photo_jpeg(gps: bool = True, size: tuple[int, int] = (48, 32)) -> bytes:
+    """A real JPEG as a phone writes it: with EXIF (camera, and the GPS position when `gps`)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", size, (180, 90, 40))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0110] = "Phone 12 Pro"  # Model
+    if gps:
+        exif.get_ifd(0x8825).update({1: "S", 2: (7.0, 58.0, 12.5), 3: "E", 4: (112.0, 37.0, 48.25)})
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif, quality=85)
+    return out.getvalue()
+
+
+def has_exif(data: bytes) -> bool:
+    import io
+
+    from PIL import Image
+
+    return bool(Image.open(io.BytesIO(data)).getexif())

@@ -16,6 +16,7 @@ Get a token for a demo officer (with `make run` up):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -49,7 +50,9 @@ DEMO_OFFICERS: tuple[DemoOfficer, ...] = (
     _officer("binamarga.dpuprpkp", "bidang", "dpuprpkp", "dpuprpkp.bina-marga"),
     _officer("admin.dlh", "unit_admin", "dlh"),
     _officer("admin.oro-oro-dowo", "unit_admin", KEL),
-    _officer("pelayanan.oro-oro-dowo", "bidang", KEL, f"{KEL}.pemberdayaan-masyarakat-dan-pelayanan"),
+    _officer(
+        "pelayanan.oro-oro-dowo", "bidang", KEL, f"{KEL}.pemberdayaan-masyarakat-dan-pelayanan"
+    ),
     _officer("pemerintahan.oro-oro-dowo", "bidang", KEL, f"{KEL}.pemerintahan-dan-ketenteraman"),
 )
 
@@ -68,7 +71,9 @@ class JwtConfig:
     identity_source: str = "$request.header.Authorization"
 
 
-def verify_token(token: str, jwks: dict[str, Any], config: JwtConfig, now: float | None = None) -> dict[str, Any]:
+def verify_token(
+    token: str, jwks: dict[str, Any], config: JwtConfig, now: float | None = None
+) -> dict[str, Any]:
     """The token's claims if API Gateway's JWT authorizer would accept it; else TokenRejected."""
     import jwt
 
@@ -86,7 +91,13 @@ def verify_token(token: str, jwks: dict[str, Any], config: JwtConfig, now: float
             token,
             jwt.PyJWK(key, algorithm="RS256").key,
             algorithms=["RS256"],
-            options={"verify_aud": False, "verify_exp": False, "verify_iat": False, "verify_nbf": False, "require": ["exp", "iss"]},
+            options={
+                "verify_aud": False,
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+                "require": ["exp", "iss"],
+            },
         )
     except jwt.PyJWTError as error:
         raise TokenRejected(f"invalid token: {error}") from error
@@ -120,7 +131,14 @@ def gateway_claims(claims: dict[str, Any]) -> dict[str, str]:
 
 
 class LocalJwtAuthorizer:
-    def __init__(self, authorizers: dict[str, JwtConfig], jwks_urls: dict[str, str], cognito: Any = None, pool_id: str = "", client_id: str = "") -> None:
+    def __init__(
+        self,
+        authorizers: dict[str, JwtConfig],
+        jwks_urls: dict[str, str],
+        cognito: Any = None,
+        pool_id: str = "",
+        client_id: str = "",
+    ) -> None:
         self.authorizers = authorizers
         self.jwks_urls = jwks_urls  # issuer -> JWKS URL
         self.cognito, self.pool_id, self.client_id = cognito, pool_id, client_id
@@ -140,21 +158,54 @@ class LocalJwtAuthorizer:
             kwargs: dict[str, Any] = {"PoolName": name}
             if props.get("Policies"):
                 kwargs["Policies"] = props["Policies"]
-            pool_id = cognito.create_user_pool(**kwargs)["UserPool"]["Id"]
+            # A start from a snapshot (infra.local.snapshot) finds the pool, its clients, groups
+            # and officers there, passwords and all: only what is missing is created.
+            pool_id = (
+                next(
+                    (
+                        p["Id"]
+                        for p in cognito.list_user_pools(MaxResults=60)["UserPools"]
+                        if p["Name"] == name
+                    ),
+                    None,
+                )
+                or cognito.create_user_pool(**kwargs)["UserPool"]["Id"]
+            )
             refs[logical_id] = cloud.resources[logical_id] = pool_id
         for logical_id, resource in resources.items():
             if resource["Type"] != "AWS::Cognito::UserPoolClient":
                 continue
             props = resource["Properties"]
             flows = sorted({*props.get("ExplicitAuthFlows", []), *LOCAL_AUTH_FLOWS})
-            client = cognito.create_user_pool_client(
-                UserPoolId=_resolve(props["UserPoolId"], refs), ClientName=props.get("ClientName", logical_id), ExplicitAuthFlows=flows
-            )["UserPoolClient"]
-            refs[logical_id] = cloud.resources[logical_id] = client["ClientId"]
+            pool, client_name = (
+                _resolve(props["UserPoolId"], refs),
+                props.get("ClientName", logical_id),
+            )
+            client_id = (
+                next(
+                    (
+                        c["ClientId"]
+                        for c in cognito.list_user_pool_clients(UserPoolId=pool, MaxResults=60)[
+                            "UserPoolClients"
+                        ]
+                        if c["ClientName"] == client_name
+                    ),
+                    None,
+                )
+                or cognito.create_user_pool_client(
+                    UserPoolId=pool, ClientName=client_name, ExplicitAuthFlows=flows
+                )["UserPoolClient"]["ClientId"]
+            )
+            refs[logical_id] = cloud.resources[logical_id] = client_id
         for resource in resources.values():
             if resource["Type"] == "AWS::Cognito::UserPoolGroup":
                 props = resource["Properties"]
-                cognito.create_group(UserPoolId=_resolve(props["UserPoolId"], refs), GroupName=props["GroupName"], Description=props.get("Description", ""))
+                with contextlib.suppress(cognito.exceptions.GroupExistsException):
+                    cognito.create_group(
+                        UserPoolId=_resolve(props["UserPoolId"], refs),
+                        GroupName=props["GroupName"],
+                        Description=props.get("Description", ""),
+                    )
         configs = {
             name: JwtConfig(
                 issuer=_resolve(spec["JwtConfiguration"]["issuer"], refs),
@@ -164,9 +215,20 @@ class LocalJwtAuthorizer:
             for name, spec in tpl.authorizers(sam).items()
         }
         pool_ids = [refs[k] for k in tpl.user_pools(sam)]
-        jwks = {f"https://cognito-idp.{cloud.region}.amazonaws.com/{p}": f"{cloud.endpoint}/{p}/.well-known/jwks.json" for p in pool_ids}
-        client_ids = [refs[k] for k, r in resources.items() if r["Type"] == "AWS::Cognito::UserPoolClient"]
-        made = cls(configs, jwks, cognito, pool_ids[0] if pool_ids else "", client_ids[0] if client_ids else "")
+        jwks = {
+            f"https://cognito-idp.{cloud.region}.amazonaws.com/{p}": f"{cloud.endpoint}/{p}/.well-known/jwks.json"
+            for p in pool_ids
+        }
+        client_ids = [
+            refs[k] for k, r in resources.items() if r["Type"] == "AWS::Cognito::UserPoolClient"
+        ]
+        made = cls(
+            configs,
+            jwks,
+            cognito,
+            pool_ids[0] if pool_ids else "",
+            client_ids[0] if client_ids else "",
+        )
         if made.pool_id:
             made.seed_demo_officers()
         return made
@@ -178,16 +240,33 @@ class LocalJwtAuthorizer:
         known = unit_groups(load_seed().get("units", []))
         wanted = {g: known[g] for officer in DEMO_OFFICERS for g in officer.groups if g in known}
         ensure_groups(self.cognito, self.pool_id, wanted)
+        existing = {
+            user["Username"]
+            for page in self.cognito.get_paginator("list_users").paginate(UserPoolId=self.pool_id)
+            for user in page["Users"]
+        }
         for officer in DEMO_OFFICERS:
+            if officer.username in existing:
+                continue  # kept by a snapshot, with the password and groups it has now
             self.cognito.admin_create_user(
                 UserPoolId=self.pool_id,
                 Username=officer.username,
-                UserAttributes=[{"Name": "email", "Value": officer.email}, {"Name": "email_verified", "Value": "true"}],
+                UserAttributes=[
+                    {"Name": "email", "Value": officer.email},
+                    {"Name": "email_verified", "Value": "true"},
+                ],
                 MessageAction="SUPPRESS",
             )
-            self.cognito.admin_set_user_password(UserPoolId=self.pool_id, Username=officer.username, Password=DEMO_PASSWORD, Permanent=True)
+            self.cognito.admin_set_user_password(
+                UserPoolId=self.pool_id,
+                Username=officer.username,
+                Password=DEMO_PASSWORD,
+                Permanent=True,
+            )
             for group in officer.groups:
-                self.cognito.admin_add_user_to_group(UserPoolId=self.pool_id, Username=officer.username, GroupName=group)
+                self.cognito.admin_add_user_to_group(
+                    UserPoolId=self.pool_id, Username=officer.username, GroupName=group
+                )
 
     def token(self, username: str, password: str = DEMO_PASSWORD, kind: str = "IdToken") -> str:
         """A fresh token for a local officer (what the console would get after signing in)."""
@@ -218,10 +297,16 @@ class LocalJwtAuthorizer:
         if not token:
             return 401, "Unauthorized"
         try:
-            claims = verify_token(token, self.jwks(config.issuer) if config.issuer in self.jwks_urls else {"keys": []}, config)
+            claims = verify_token(
+                token,
+                self.jwks(config.issuer) if config.issuer in self.jwks_urls else {"keys": []},
+                config,
+            )
         except TokenRejected as rejected:
             return 401, f"Unauthorized ({rejected})"
-        event["requestContext"]["authorizer"] = {"jwt": {"claims": gateway_claims(claims), "scopes": None}}
+        event["requestContext"]["authorizer"] = {
+            "jwt": {"claims": gateway_claims(claims), "scopes": None}
+        }
         return None
 
 
@@ -243,13 +328,37 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     tok = sub.add_parser("token", help="print an ID token for a demo officer")
     tok.add_argument("username", choices=[o.username for o in DEMO_OFFICERS])
-    tok.add_argument("--endpoint", default=os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"))
+    tok.add_argument(
+        "--endpoint",
+        help="the AWS emulator (default: the running `make run`'s, else AWS_ENDPOINT_URL)",
+    )
     args = parser.parse_args()
+    if not args.endpoint:
+        from infra.local import discovery
+
+        try:
+            args.endpoint = discovery.find()["aws"]
+        except discovery.NotRunning as error:
+            if not os.environ.get("AWS_ENDPOINT_URL"):
+                raise SystemExit(f"error: {error}") from None
+            args.endpoint = os.environ["AWS_ENDPOINT_URL"]
     import boto3
 
-    cognito = boto3.client("cognito-idp", endpoint_url=args.endpoint, region_name=os.environ.get("AWS_REGION", "ap-southeast-3"), aws_access_key_id="test", aws_secret_access_key="test")
-    pool = next(p for p in cognito.list_user_pools(MaxResults=60)["UserPools"] if p["Name"].startswith("aduan-officers"))
-    client = cognito.list_user_pool_clients(UserPoolId=pool["Id"], MaxResults=60)["UserPoolClients"][0]
+    cognito = boto3.client(
+        "cognito-idp",
+        endpoint_url=args.endpoint,
+        region_name=os.environ.get("AWS_REGION", "ap-southeast-3"),
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+    pool = next(
+        p
+        for p in cognito.list_user_pools(MaxResults=60)["UserPools"]
+        if p["Name"].startswith("aduan-officers")
+    )
+    client = cognito.list_user_pool_clients(UserPoolId=pool["Id"], MaxResults=60)[
+        "UserPoolClients"
+    ][0]
     authorizer = LocalJwtAuthorizer({}, {}, cognito, pool["Id"], client["ClientId"])
     print(authorizer.token(args.username))
 

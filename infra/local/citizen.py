@@ -7,7 +7,13 @@ CLI (prints the HTTP status and the response body; exit code 0 on 2xx)::
     python -m infra.local.citizen sms --from +6281234567890 "SAMBAT lampu jalan mati"
     python -m infra.local.citizen email --from warga@example.com --subject "Sampah" "Belum diangkut"
     python -m infra.local.citizen lapor --tracking-id LAPOR-123 "Drainase tersumbat"
-    python -m infra.local.citizen whatsapp --from 6281234567890 --photo lubang.jpg "Lubang besar"
+    python -m infra.local.citizen whatsapp --from 6281234567890 --photo infra/local/samples/lubang.jpg "Lubang besar"
+    python -m infra.local.citizen whatsapp --user-id ID.1502576394655843 "Tanpa nomor HP"
+    python -m infra.local.citizen messenger --from 24817395028173645 "Lampu taman mati"
+    python -m infra.local.citizen instagram --from 17849202039485721 --photo infra/local/samples/lubang.jpg "Lubang"
+
+The CLI talks to the local cloud `make run` started, on whatever ports it was given (it finds it
+through `.local/cloud.json`); `--gateway URL --fake URL` point it elsewhere.
 
 Library: the `send_*` functions do the same and return a `Sent` (status, headers, body, and the
 exact bytes and headers that were sent), so end-to-end tests reuse them. The lower-level builders
@@ -31,6 +37,7 @@ import hmac
 import ipaddress
 import json
 import mimetypes
+import os
 import secrets as _random
 import sys
 import threading
@@ -48,6 +55,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
 
+from infra.local import discovery
 from infra.local.defaults import FAKE_PROVIDERS_URL, GATEWAY_URL, local_secrets
 
 Params = Mapping[str, str | Sequence[str]]
@@ -90,6 +98,8 @@ def _is_loopback(url: str) -> bool:
 
 
 # A developer's HTTP(S)_PROXY must not swallow calls to the local cloud.
+# A photo to try --photo with (a drawn pothole, no person, no place in it).
+SAMPLE_PHOTO = Path(__file__).resolve().parent / "samples" / "lubang.jpg"
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 _DEFAULT = urllib.request.build_opener()
 
@@ -123,9 +133,13 @@ def _join(base: str, path: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def whatsapp_signature(raw_body: bytes, app_secret: str) -> str:
-    """Meta's X-Hub-Signature-256: HMAC-SHA256 of the raw body with the app secret, hex."""
+def meta_signature(raw_body: bytes, app_secret: str) -> str:
+    """Meta's X-Hub-Signature-256 (WhatsApp, Messenger, Instagram): HMAC-SHA256 of the raw
+    body with the app secret, hex."""
     return "sha256=" + hmac.new(app_secret.encode(), raw_body, hashlib.sha256).hexdigest()
+
+
+whatsapp_signature = meta_signature
 
 
 def twilio_signature(url: str, params: Params, auth_token: str) -> str:
@@ -184,7 +198,7 @@ def _unix() -> int:
 
 
 def _iso(moment: dt.datetime | None = None) -> str:
-    moment = moment or dt.datetime.now(dt.timezone.utc)
+    moment = moment or dt.datetime.now(dt.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
@@ -199,20 +213,27 @@ def new_wamid() -> str:
 
 
 def whatsapp_message(
-    from_: str,
+    from_: str | None,
     *,
+    user_id: str | None = None,
     text: str | None = None,
     image: Mapping[str, Any] | None = None,
     location: tuple[float, float] | None = None,
     message_id: str | None = None,
     timestamp: int | None = None,
 ) -> dict[str, Any]:
-    """One `messages[]` item: text, image (with the text as caption) or location."""
+    """One `messages[]` item: text, image (with the text as caption) or location.
+
+    `user_id` is the business-scoped user id (BSUID, `from_user_id`); Meta omits the phone
+    number (`from`) of a user who chose a username, so `from_` may be None then."""
     message: dict[str, Any] = {
-        "from": from_.lstrip("+"),
         "id": message_id or new_wamid(),
         "timestamp": str(timestamp or _unix()),
     }
+    if from_:
+        message["from"] = from_.lstrip("+")
+    if user_id:
+        message["from_user_id"] = user_id
     if image is not None:
         message["type"] = "image"
         message["image"] = {**({"caption": text} if text else {}), **image}
@@ -286,7 +307,8 @@ def post_whatsapp(
 def send_whatsapp(
     gateway_url: str = GATEWAY_URL,
     *,
-    from_: str,
+    from_: str | None,
+    user_id: str | None = None,
     text: str | None = None,
     name: str = "Warga",
     photo: str | Path | None = None,
@@ -306,11 +328,17 @@ def send_whatsapp(
             "sha256": media["sha256"],
             "id": media["whatsapp"]["id"],
         }
-    wa_id = from_.lstrip("+")
+    if not from_ and not user_id:
+        raise ValueError("a WhatsApp sender has a phone number, a BSUID (user_id), or both")
+    wa_id = from_.lstrip("+") if from_ else None
     message = whatsapp_message(
-        wa_id, text=text, image=image, location=location, message_id=message_id
+        wa_id, user_id=user_id, text=text, image=image, location=location, message_id=message_id
     )
-    contact = {"profile": {"name": name}, "wa_id": wa_id}
+    contact: dict[str, Any] = {"profile": {"name": name}}
+    if wa_id:
+        contact["wa_id"] = wa_id
+    if user_id:
+        contact["user_id"] = user_id
     payload = whatsapp_payload([message], contacts=[contact], secrets=cfg)
     secret = app_secret if app_secret is not None else cfg["WHATSAPP_APP_SECRET"]
     return post_whatsapp(gateway_url, payload, app_secret=secret)
@@ -329,6 +357,120 @@ def whatsapp_handshake(
         {"hub.mode": mode, "hub.challenge": challenge, "hub.verify_token": token}
     )
     return request(_join(gateway_url, "/webhooks/whatsapp") + "?" + query, method="GET")
+
+
+# --------------------------------------------------------------------------------------------
+# Messenger and Instagram: entry[].messaging[] with sender, recipient, timestamp (ms), message.
+# --------------------------------------------------------------------------------------------
+
+MESSAGING_OBJECT = {"messenger": "page", "instagram": "instagram"}
+_ACCOUNT_ID = {"messenger": "MESSENGER_PAGE_ID", "instagram": "INSTAGRAM_ACCOUNT_ID"}
+
+
+def new_mid(channel: str = "messenger") -> str:
+    # Messenger mids start "m_"; Instagram's are base64 of "ig_item:..."; only uniqueness matters.
+    prefix = "m_" if channel == "messenger" else "aWdfZAG1faXRlbToxOklH"
+    return prefix + base64.urlsafe_b64encode(_random.token_bytes(30)).decode().rstrip("=")
+
+
+def messaging_event(
+    sender: str,
+    *,
+    channel: str = "messenger",
+    text: str | None = None,
+    image_urls: Sequence[str] = (),
+    message_id: str | None = None,
+    timestamp_ms: int | None = None,
+    secrets: Mapping[str, str] | None = None,
+    echo: bool = False,
+) -> dict[str, Any]:
+    """One `messaging[]` item: a citizen's text and/or photos (or, `echo`, the city's own)."""
+    cfg = secrets or local_secrets()
+    account = cfg[_ACCOUNT_ID[channel]]
+    message: dict[str, Any] = {"mid": message_id or new_mid(channel)}
+    if text:
+        message["text"] = text
+    if image_urls:
+        message["attachments"] = [{"type": "image", "payload": {"url": u}} for u in image_urls]
+    if echo:
+        message["is_echo"] = True
+    parties = ({"id": account}, {"id": sender}) if echo else ({"id": sender}, {"id": account})
+    return {
+        "sender": parties[0],
+        "recipient": parties[1],
+        "timestamp": timestamp_ms if timestamp_ms is not None else int(time.time() * 1000),
+        "message": message,
+    }
+
+
+def messaging_payload(
+    channel: str, events: Sequence[Mapping[str, Any]], *, secrets: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The webhook envelope Meta POSTs for Messenger (`object: page`) or Instagram."""
+    cfg = secrets or local_secrets()
+    entry = {
+        "id": cfg[_ACCOUNT_ID[channel]],
+        "time": int(time.time() * 1000),
+        "messaging": list(events),
+    }
+    return {"object": MESSAGING_OBJECT[channel], "entry": [entry]}
+
+
+def post_messaging(
+    gateway_url: str,
+    channel: str,
+    payload: Mapping[str, Any] | bytes,
+    *,
+    app_secret: str | None = None,
+) -> Sent:
+    body = payload if isinstance(payload, bytes) else whatsapp_body(payload)  # Meta's serialisation
+    secret = app_secret if app_secret is not None else local_secrets()["META_APP_SECRET"]
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "facebookexternalua",
+        "X-Hub-Signature-256": meta_signature(body, secret),
+    }
+    return request(_join(gateway_url, f"/webhooks/{channel}"), body, headers)
+
+
+def send_messaging(
+    gateway_url: str = GATEWAY_URL,
+    *,
+    channel: str,
+    from_: str,
+    text: str | None = None,
+    photo: str | Path | None = None,
+    message_id: str | None = None,
+    app_secret: str | None = None,
+    fake_url: str = FAKE_PROVIDERS_URL,
+    secrets: Mapping[str, str] | None = None,
+) -> Sent:
+    """A citizen writes to the city's Facebook Page (Messenger) or Instagram account."""
+    cfg = secrets or local_secrets()
+    urls = [_register_file(fake_url, photo)["meta"]["url"]] if photo is not None else []
+    event = messaging_event(
+        from_, channel=channel, text=text, image_urls=urls, message_id=message_id, secrets=cfg
+    )
+    secret = app_secret if app_secret is not None else cfg["META_APP_SECRET"]
+    return post_messaging(
+        gateway_url, channel, messaging_payload(channel, [event], secrets=cfg), app_secret=secret
+    )
+
+
+def messaging_handshake(
+    gateway_url: str = GATEWAY_URL,
+    *,
+    channel: str,
+    verify_token: str | None = None,
+    challenge: str = "1158201444",
+    mode: str = "subscribe",
+) -> Sent:
+    """Meta's verification GET for the Messenger or Instagram webhook."""
+    token = verify_token if verify_token is not None else local_secrets()["META_VERIFY_TOKEN"]
+    query = urllib.parse.urlencode(
+        {"hub.mode": mode, "hub.challenge": challenge, "hub.verify_token": token}
+    )
+    return request(_join(gateway_url, f"/webhooks/{channel}") + "?" + query, method="GET")
 
 
 # --------------------------------------------------------------------------------------------
@@ -570,7 +712,7 @@ def build_mime(
     msg["From"] = from_
     msg["To"] = to
     msg["Subject"] = subject
-    msg["Date"] = format_datetime(dt.datetime.now(dt.timezone.utc))
+    msg["Date"] = format_datetime(dt.datetime.now(dt.UTC))
     msg["Message-ID"] = make_msgid(domain=from_.rpartition("@")[2] or "example.com")
     msg["MIME-Version"] = "1.0"
     msg.set_content(text)
@@ -822,15 +964,14 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m infra.local.citizen", description=(__doc__ or "").split("\n")[0]
     )
     parser.add_argument(
-        "--gateway", default=GATEWAY_URL, help="the system's HTTP API (default %(default)s)"
+        "--gateway", help="the system's HTTP API (default: the running `make run`'s)"
     )
-    parser.add_argument(
-        "--fake", default=FAKE_PROVIDERS_URL, help="fake provider server (default %(default)s)"
-    )
+    parser.add_argument("--fake", help="fake provider server (default: the running `make run`'s)")
     sub = parser.add_subparsers(dest="channel", required=True)
 
     wa = sub.add_parser("whatsapp", help="a WhatsApp message (signed X-Hub-Signature-256)")
-    wa.add_argument("--from", dest="from_", required=True, help="sender MSISDN, e.g. 6281234567890")
+    wa.add_argument("--from", dest="from_", help="sender MSISDN, e.g. 6281234567890")
+    wa.add_argument("--user-id", help="business-scoped user id (BSUID), e.g. ID.1502576394655843")
     wa.add_argument("--name", default="Warga")
     wa.add_argument("--photo")
     wa.add_argument("--location", type=_location, help="LAT,LON")
@@ -840,6 +981,27 @@ def _parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("whatsapp-verify", help="the WhatsApp webhook verification GET")
     verify.add_argument("--verify-token")
     verify.add_argument("--challenge", default="1158201444")
+
+    for channel, what, example in (
+        ("messenger", "PSID", "24817395028173645"),
+        ("instagram", "IGSID", "17849202039485721"),
+    ):
+        article = "an" if channel == "instagram" else "a"
+        meta = sub.add_parser(
+            channel,
+            help=f"{article} {channel.capitalize()} direct message (signed X-Hub-Signature-256)",
+        )
+        meta.add_argument(
+            "--from", dest="from_", required=True, help=f"sender {what}, e.g. {example}"
+        )
+        meta.add_argument("--photo")
+        meta.add_argument("--secret", help="override META_APP_SECRET (e.g. to test a forgery)")
+        meta.add_argument("text", nargs="?")
+        meta_verify = sub.add_parser(
+            f"{channel}-verify", help=f"the {channel} webhook verification GET"
+        )
+        meta_verify.add_argument("--verify-token")
+        meta_verify.add_argument("--challenge", default="1158201444")
 
     tg = sub.add_parser("telegram", help="a Telegram Update (X-Telegram-Bot-Api-Secret-Token)")
     tg.add_argument("--chat", type=int, required=True)
@@ -888,6 +1050,7 @@ def _send(args: argparse.Namespace) -> Sent:
         return send_whatsapp(
             gw,
             from_=args.from_,
+            user_id=args.user_id,
             text=args.text,
             name=args.name,
             photo=args.photo,
@@ -897,6 +1060,23 @@ def _send(args: argparse.Namespace) -> Sent:
         )
     if args.channel == "whatsapp-verify":
         return whatsapp_handshake(gw, verify_token=args.verify_token, challenge=args.challenge)
+    if args.channel in ("messenger", "instagram"):
+        return send_messaging(
+            gw,
+            channel=args.channel,
+            from_=args.from_,
+            text=args.text,
+            photo=args.photo,
+            app_secret=args.secret,
+            fake_url=fake,
+        )
+    if args.channel in ("messenger-verify", "instagram-verify"):
+        return messaging_handshake(
+            gw,
+            channel=args.channel.removesuffix("-verify"),
+            verify_token=args.verify_token,
+            challenge=args.challenge,
+        )
     if args.channel == "telegram":
         return send_telegram(
             gw,
@@ -916,6 +1096,7 @@ def _send(args: argparse.Namespace) -> Sent:
             to=args.to,
             photo=args.photo,
             auth_token=args.secret,
+            public_base_url=args.public_base_url,
             fake_url=fake,
         )
     if args.channel == "email":
@@ -948,8 +1129,40 @@ def _send(args: argparse.Namespace) -> Sent:
     )
 
 
+def _find_local_cloud(args: argparse.Namespace) -> None:
+    """Explicit URLs win; otherwise the running local cloud's (`.local/cloud.json`), never a
+    silent default. Twilio signs the public URL: the one that cloud was started with."""
+    args.public_base_url = None
+    if args.gateway and args.fake:
+        args.public_base_url = (
+            local_secrets().get("PUBLIC_BASE_URL")
+            if "PUBLIC_BASE_URL" in os.environ
+            else args.gateway
+        )
+        return
+    found = discovery.find()
+    args.gateway = args.gateway or found["gateway"]
+    args.fake = args.fake or found["providers"]
+    args.public_base_url = (
+        found["public_base_url"] if args.gateway == found["gateway"] else args.gateway
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    sent = _send(_parser().parse_args(argv))
+    args = _parser().parse_args(argv)
+    photo = getattr(args, "photo", None)
+    if photo and not Path(photo).is_file():
+        print(
+            f"error: --photo {photo}: no such file (a sample photo ships with the repo:"
+            f" --photo {SAMPLE_PHOTO})",
+            file=sys.stderr,
+        )
+        return 2
+    if args.channel == "whatsapp" and not (args.from_ or args.user_id):
+        print("error: whatsapp needs --from, --user-id, or both", file=sys.stderr)
+        return 2
+    _find_local_cloud(args)
+    sent = _send(args)
     print(f"HTTP {sent.status}")
     print(sent.text)
     return 0 if sent.ok else 1
@@ -958,6 +1171,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except (urllib.error.URLError, ConnectionError, RuntimeError) as exc:
+    except (urllib.error.URLError, ConnectionError, RuntimeError, discovery.NotRunning) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)

@@ -33,6 +33,16 @@ LOCAL_SECRETS: dict[str, str] = {
     "WHATSAPP_BUSINESS_ACCOUNT_ID": "102290129340398",
     "WHATSAPP_APP_SECRET": "dev-whatsapp-app-secret-not-secret",
     "WHATSAPP_VERIFY_TOKEN": "dev-whatsapp-verify-token",
+    # --- Messenger and Instagram (one Meta app: one app secret, one verify token) ---
+    "META_APP_SECRET": "dev-meta-app-secret-not-secret",
+    "META_VERIFY_TOKEN": "dev-meta-verify-token",
+    "META_API_BASE_URL": FAKE_PROVIDERS_URL,
+    "META_API_VERSION": "v21.0",
+    "MESSENGER_PAGE_ID": "108771925491035",
+    "MESSENGER_PAGE_ACCESS_TOKEN": "dev-messenger-page-token-not-secret",
+    "INSTAGRAM_API_BASE_URL": FAKE_PROVIDERS_URL,
+    "INSTAGRAM_ACCOUNT_ID": "17841460000000017",
+    "INSTAGRAM_ACCESS_TOKEN": "dev-instagram-access-token-not-secret",
     # --- Telegram Bot API --- (token shaped like BotFather's: <bot id>:<35 chars>)
     "TELEGRAM_API_BASE_URL": FAKE_PROVIDERS_URL,
     "TELEGRAM_BOT_TOKEN": "7000000017:AAdev-telegram-bot-token-not-secret",
@@ -50,6 +60,9 @@ LOCAL_SECRETS: dict[str, str] = {
     # The only signing certificate the local configuration trusts (served by the fake server,
     # generated when it starts); production trusts only https://sns.<region>.amazonaws.com/.
     "SNS_TRUSTED_CERT_URL": FAKE_PROVIDERS_URL + "/sns/cert.pem",
+    # --- Open311: the api_key of the demo client app the local cloud seeds (docs/open311.md).
+    # Not read by any function (they only ever see its hash); tools and tests send it.
+    "OPEN311_API_KEY": "o311_dev-open311-api-key-not-secret",
     # --- Conversations: the HMAC key of conversation keys (no address is a key in clear) ---
     "CONVERSATION_HASH_KEY": "dev-conversation-hash-key-not-secret-0123456789",
 }

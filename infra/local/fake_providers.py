@@ -9,6 +9,9 @@ person or a test sees what citizens would have received. Endpoints:
             GET  /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}/Media/{MediaSid}  (bytes)
   WhatsApp  POST /{version}/{phone_number_id}/messages                       (Bearer)
             GET  /{version}/{media_id}, then GET /whatsapp-media/{media_id}  (Bearer)
+  Messenger POST /{version}/{page_id}/messages        (Send API, Bearer page token)
+  Instagram POST /{version}/{instagram_account_id}/messages    (Send API, Bearer token)
+            GET  /meta-media/{media_id}?signature=...  (attachment URLs, signed as Meta's CDN)
   Telegram  GET|POST /bot{token}/sendMessage|getFile|getMe|setWebhook|deleteWebhook
             GET  /file/bot{token}/{file_path}
   LAPOR!    POST /lapor/api/v1/reports/{lapor_tracking_id}/status            (Bearer)
@@ -30,6 +33,7 @@ import base64
 import datetime as dt
 import email.utils
 import hashlib
+import hmac
 import html
 import json
 import mimetypes
@@ -55,7 +59,7 @@ from infra.local.defaults import GATEWAY_URL, local_secrets
 
 JSONDict = dict[str, Any]
 Handler = Callable[..., Response]
-FAULT_CHANNELS = ("sms", "whatsapp", "telegram", "lapor")
+FAULT_CHANNELS = ("sms", "whatsapp", "telegram", "lapor", "messenger", "instagram")
 SES_SYNC_INTERVAL = 0.2  # seconds between reads of moto's data.json
 _TELEGRAM_TOKEN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{30,}")
 _PHONE = re.compile(r"\+?[1-9]\d{6,14}")
@@ -70,8 +74,32 @@ _GRAPH_NO_OBJECT = (
     "Unsupported {verb} request. Object with ID '{id}' does not exist, cannot be loaded due to "
     "missing permissions, or does not support this operation."
 )
-_WA_TYPES = ("audio", "contacts", "document", "image", "interactive", "location", "reaction",
-             "sticker", "template", "text", "video")
+# The Send API's messaging types and the tags a MESSAGE_TAG message may carry.
+_MESSAGING_TYPES = ("RESPONSE", "UPDATE", "MESSAGE_TAG")
+_MESSAGE_TAGS = (
+    "ACCOUNT_UPDATE",
+    "CONFIRMED_EVENT_UPDATE",
+    "CUSTOMER_FEEDBACK",
+    "HUMAN_AGENT",
+    "POST_PURCHASE_UPDATE",
+)
+_WA_TYPES = (
+    "audio",
+    "contacts",
+    "document",
+    "image",
+    "interactive",
+    "location",
+    "reaction",
+    "sticker",
+    "template",
+    "text",
+    "video",
+)
+
+
+def hmac_equal(given: str, expected: str) -> bool:
+    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 def _now_iso() -> str:
@@ -158,7 +186,7 @@ def _fault_response(channel: str, status: int, retry_after: int | None) -> Respo
     reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
     if channel == "sms":
         return twilio_error(status, 20429 if status == 429 else 20000 + status, reason, headers)
-    if channel == "whatsapp":
+    if channel in ("whatsapp", "messenger", "instagram"):
         code, message = {
             429: (130429, "(#130429) Rate limit hit"),
             503: (131016, "(#131016) Service unavailable"),
@@ -195,8 +223,13 @@ class Media:
 
     @property
     def aliases(self) -> tuple[str, ...]:
-        return (self.whatsapp_id, self.telegram_file_id, self.telegram_thumb_id,
-                self.telegram_path, self.twilio_sid)
+        return (
+            self.whatsapp_id,
+            self.telegram_file_id,
+            self.telegram_thumb_id,
+            self.telegram_path,
+            self.twilio_sid,
+        )
 
 
 @dataclass
@@ -226,11 +259,13 @@ def _sns_key_and_cert() -> tuple[Any, bytes]:
             from cryptography.x509.oid import NameOID
 
             key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-            name = x509.Name([
-                x509.NameAttribute(NameOID.COMMON_NAME, "sns.amazonaws.com"),
-                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Aduan local cloud (test only)"),
-            ])
-            now = dt.datetime.now(dt.timezone.utc)
+            name = x509.Name(
+                [
+                    x509.NameAttribute(NameOID.COMMON_NAME, "sns.amazonaws.com"),
+                    x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Aduan local cloud (test only)"),
+                ]
+            )
+            now = dt.datetime.now(dt.UTC)
             san = x509.SubjectAlternativeName([x509.DNSName("sns.amazonaws.com")])
             cert = (
                 x509.CertificateBuilder()
@@ -298,6 +333,10 @@ class FakeProviders:
         self._server: Any = None
         self._thread: threading.Thread | None = None
         account = r"/2010-04-01/Accounts/(?P<account>[^/]+)/Messages"
+        # The Send API's ids (page, Instagram account) come before WhatsApp's catch-all route.
+        send_api_ids = "|".join(
+            re.escape(self.secrets[k]) for k in ("MESSENGER_PAGE_ID", "INSTAGRAM_ACCOUNT_ID")
+        )
         routes: list[tuple[tuple[str, ...], str, Handler]] = [
             (("GET", "DELETE"), r"/_outbox", self._outbox_route),
             (("GET", "POST", "DELETE"), r"/_faults", self._faults_route),
@@ -311,6 +350,12 @@ class FakeProviders:
             (("POST",), account + r"\.json", self._twilio_create),
             (("GET",), account + r"/(?P<sid>[^/.]+)\.json", self._twilio_fetch),
             (("GET",), account + r"/[^/]+/Media/(?P<media>[^/.]+)", self._twilio_media),
+            (
+                ("POST",),
+                rf"/(?P<version>v\d+\.\d+)/(?P<account>{send_api_ids})/messages",
+                self._meta_send,
+            ),
+            (("GET",), r"/meta-media/(?P<media>[^/]+)", self._meta_media_bytes),
             (("POST",), r"/(?P<version>v\d+\.\d+)/(?P<phone>[^/]+)/messages", self._wa_send),
             (("GET",), r"/(?P<version>v\d+\.\d+)/(?P<media>[^/]+)", self._wa_media_info),
             (("GET",), r"/whatsapp-media/(?P<media>[^/]+)", self._wa_media_bytes),
@@ -468,6 +513,13 @@ class FakeProviders:
             },
             "twilio": {"media_sid": media.twilio_sid},
             "lapor": {"url": f"{self.url}/lapor/api/v1/files/{media.whatsapp_id}"},
+            # Messenger and Instagram attachments: a CDN URL, signed in its query, no token.
+            "meta": {
+                "url": f"{self.url}/meta-media/{media.whatsapp_id}?"
+                + urllib.parse.urlencode(
+                    {"signature": self._meta_media_signature(media.whatsapp_id)}
+                )
+            },
         }
 
     @property
@@ -654,7 +706,7 @@ class FakeProviders:
                 400, 21617, "The concatenated message body exceeds the 1600 character limit."
             )
         sid = ("MM" if media_urls else "SM") + _random.token_hex(16)
-        now = email.utils.format_datetime(dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+        now = email.utils.format_datetime(dt.datetime.now(dt.UTC).replace(microsecond=0))
         uri = f"/2010-04-01/Accounts/{account}/Messages/{sid}"
         resource = {
             "account_sid": account,
@@ -683,8 +735,16 @@ class FakeProviders:
         with self._lock:
             self._twilio[sid] = {"resource": resource, "status_callback": callback}
         raw = {k: (v if len(v) > 1 else v[0]) for k, v in form.lists()}
-        self._record("sms", to, from_ or service, body, sid, raw,
-                     media=media_urls or None, status_callback=callback)
+        self._record(
+            "sms",
+            to,
+            from_ or service,
+            body,
+            sid,
+            raw,
+            media=media_urls or None,
+            status_callback=callback,
+        )
         return _json(resource, 201)
 
     def _twilio_fetch(self, req: Request, account: str, sid: str) -> Response:
@@ -733,19 +793,25 @@ class FakeProviders:
         if isinstance(parsed, Response):
             return parsed
         text, template = parsed
-        to = str(body["to"]).strip()
+        # A business-scoped user id (BSUID) goes in `recipient`, a phone number in `to`.
+        bsuid = str(body.get("recipient") or "").strip()
+        to = str(body.get("to") or "").strip() or bsuid
         wamid = citizen.new_wamid()
         self._record("whatsapp", to, phone, text, wamid, body, template=template)
-        contact = {"input": to, "wa_id": re.sub(r"\D", "", to)}
-        return _json({"messaging_product": "whatsapp", "contacts": [contact],
-                      "messages": [{"id": wamid}]})
+        if bsuid and not body.get("to"):
+            contact = {"input": to, "user_id": bsuid}
+        else:
+            contact = {"input": to, "wa_id": re.sub(r"\D", "", to)}
+        return _json(
+            {"messaging_product": "whatsapp", "contacts": [contact], "messages": [{"id": wamid}]}
+        )
 
     @staticmethod
     def _wa_content(body: JSONDict) -> Response | tuple[str | None, JSONDict | None]:
         """Validate a send as Graph does; return (text shown in the outbox, template or None)."""
         if body.get("messaging_product") != "whatsapp":
             return graph_error(400, 100, "(#100) The parameter messaging_product is required.")
-        if not str(body.get("to") or "").strip():
+        if not str(body.get("to") or body.get("recipient") or "").strip():
             return graph_error(400, 100, "(#100) The parameter to is required.")
         kind = body.get("type", "text")
         if kind not in _WA_TYPES:
@@ -759,8 +825,9 @@ class FakeProviders:
             if not isinstance(text, str) or not text:
                 return graph_error(400, 100, "(#100) The parameter text['body'] is required.")
             if len(text) > 4096:
-                return graph_error(400, 100, "(#100) Param text['body'] must be at most 4096 "
-                                             "characters long.")
+                return graph_error(
+                    400, 100, "(#100) Param text['body'] must be at most 4096 characters long."
+                )
             return text, None
         if kind == "template":
             name, language = content.get("name"), (content.get("language") or {}).get("code")
@@ -787,14 +854,16 @@ class FakeProviders:
         found = self._media_lookup(media)
         if found is None or found.whatsapp_id != media:
             return graph_error(400, 100, _GRAPH_NO_OBJECT.format(verb="get", id=media), subcode=33)
-        return _json({
-            "messaging_product": "whatsapp",
-            "url": f"{self.url}/whatsapp-media/{media}",
-            "mime_type": found.mime_type,
-            "sha256": found.sha256,
-            "file_size": len(found.data),
-            "id": media,
-        })
+        return _json(
+            {
+                "messaging_product": "whatsapp",
+                "url": f"{self.url}/whatsapp-media/{media}",
+                "mime_type": found.mime_type,
+                "sha256": found.sha256,
+                "file_size": len(found.data),
+                "id": media,
+            }
+        )
 
     def _wa_media_bytes(self, req: Request, media: str) -> Response:
         if (denied := self._wa_auth(req)) is not None:
@@ -803,6 +872,65 @@ class FakeProviders:
             return fault
         if (found := self._media_lookup(media)) is None:
             return Response(b"", 404)
+        return Response(found.data, 200, content_type=found.mime_type)
+
+    # ---- Messenger Platform Send API (Messenger and Instagram) -----------------------------
+
+    def _meta_media_signature(self, media_id: str) -> str:
+        key = self.secrets["META_APP_SECRET"].encode()
+        return hashlib.sha256(key + b":" + media_id.encode()).hexdigest()[:32]
+
+    def _meta_send(self, req: Request, version: str, account: str) -> Response:
+        channel = "messenger" if account == self.secrets["MESSENGER_PAGE_ID"] else "instagram"
+        wanted = self.secrets[
+            "MESSENGER_PAGE_ACCESS_TOKEN" if channel == "messenger" else "INSTAGRAM_ACCESS_TOKEN"
+        ]
+        token = self._bearer(req) or req.args.get("access_token")
+        if not token:
+            return graph_error(401, 190, "Invalid OAuth access token - Cannot parse access token")
+        if token != wanted:
+            return graph_error(401, 190, "Error validating access token: invalid token")
+        if (fault := self._take_fault(channel)) is not None:
+            return fault
+        body = req.get_json(silent=True)
+        if not isinstance(body, dict):
+            return graph_error(400, 100, "(#100) Invalid parameter")
+        to = str((body.get("recipient") or {}).get("id") or "").strip()
+        if not to:
+            return graph_error(400, 100, "(#100) The parameter recipient is required")
+        kind, tag = body.get("messaging_type"), body.get("tag")
+        if kind not in _MESSAGING_TYPES:
+            return graph_error(
+                400,
+                100,
+                "(#100) Param messaging_type must be one of {RESPONSE, UPDATE, MESSAGE_TAG}",
+            )
+        if kind == "MESSAGE_TAG" and tag not in _MESSAGE_TAGS:
+            return graph_error(400, 100, "(#100) Param tag must be a valid message tag")
+        message = body.get("message")
+        text = message.get("text") if isinstance(message, dict) else None
+        if not isinstance(text, str) or not text:
+            return graph_error(400, 100, "(#100) The parameter message[text] is required")
+        too_long = len(text.encode()) > 1000 if channel == "instagram" else len(text) > 2000
+        if too_long:
+            limit = "1000 bytes" if channel == "instagram" else "2000 characters"
+            return graph_error(
+                400, 100, f"(#100) Length of param message[text] must be at most {limit}"
+            )
+        mid = ("m_" if channel == "messenger" else "aWdfZAG1faXRlbToxOklH") + _random.token_urlsafe(
+            30
+        )
+        self._record(channel, to, account, text, mid, body, messaging_type=kind, tag=tag)
+        return _json({"recipient_id": to, "message_id": mid})
+
+    def _meta_media_bytes(self, req: Request, media: str) -> Response:
+        if not hmac_equal(req.args.get("signature", ""), self._meta_media_signature(media)):
+            return Response(b"URL signature mismatch", 403, content_type="text/plain")
+        if (found := self._media_lookup(media)) is None:
+            return Response(b"", 404)
+        fault = self._take_fault("messenger", "media") or self._take_fault("instagram", "media")
+        if fault is not None:
+            return fault
         return Response(found.data, 200, content_type=found.mime_type)
 
     # ---- Telegram Bot API -----------------------------------------------------------------
@@ -836,12 +964,17 @@ class FakeProviders:
                 return fault
             if (found := self._media_lookup(str(params.get("file_id") or ""))) is None:
                 return telegram_error(400, "Bad Request: invalid file_id")
-            return _json({"ok": True, "result": {
-                "file_id": params["file_id"],
-                "file_unique_id": found.telegram_unique_id,
-                "file_size": len(found.data),
-                "file_path": found.telegram_path,
-            }})
+            return _json(
+                {
+                    "ok": True,
+                    "result": {
+                        "file_id": params["file_id"],
+                        "file_unique_id": found.telegram_unique_id,
+                        "file_size": len(found.data),
+                        "file_path": found.telegram_path,
+                    },
+                }
+            )
         if name == "getme":
             return _json({"ok": True, "result": self._bot_user()})
         if name in ("setwebhook", "deletewebhook"):
@@ -872,8 +1005,13 @@ class FakeProviders:
             self._tg_message_id += 1
             message_id = self._tg_message_id
         bot = self._bot_user()
-        result = {"message_id": message_id, "from": bot, "chat": chat, "date": int(time.time()),
-                  "text": text}
+        result = {
+            "message_id": message_id,
+            "from": bot,
+            "chat": chat,
+            "date": int(time.time()),
+            "text": text,
+        }
         self._record("telegram", chat_id, bot["username"], text, str(message_id), params)
         return _json({"ok": True, "result": result})
 
@@ -891,8 +1029,12 @@ class FakeProviders:
 
     def _lapor_status(self, req: Request, tid: str) -> Response:
         if self._bearer(req) != self.secrets["LAPOR_API_TOKEN"]:
-            return lapor_error(401, "unauthorized", "Missing or invalid bearer token",
-                               {"WWW-Authenticate": "Bearer"})
+            return lapor_error(
+                401,
+                "unauthorized",
+                "Missing or invalid bearer token",
+                {"WWW-Authenticate": "Bearer"},
+            )
         if (fault := self._take_fault("lapor")) is not None:
             return fault
         body = req.get_json(silent=True)
@@ -916,8 +1058,11 @@ class FakeProviders:
         status = body.get("status", "delivered")
         with self._lock:
             entry = next(
-                (m for m in self._outbox
-                 if (m["channel"], m["provider_message_id"]) == (channel, pmid)),
+                (
+                    m
+                    for m in self._outbox
+                    if (m["channel"], m["provider_message_id"]) == (channel, pmid)
+                ),
                 None,
             )
         if entry is None:
@@ -936,23 +1081,42 @@ class FakeProviders:
             return _error(400, "bad_request", "channel: whatsapp|sms")
         with self._lock:
             entry.setdefault("statuses", []).append({"status": status, "at": _now_iso()})
-        return _json({"url": sent.url, "status": sent.status, "body": sent.text,
-                      "payload": sent.request_body.decode()})
+        return _json(
+            {
+                "url": sent.url,
+                "status": sent.status,
+                "body": sent.text,
+                "payload": sent.request_body.decode(),
+            }
+        )
 
     def _deliver_whatsapp(self, entry: JSONDict, status: str, body: JSONDict) -> citizen.Sent:
         recipient = _addr(entry["to"])
-        item: JSONDict = {"id": entry["provider_message_id"], "status": status,
-                          "timestamp": str(int(time.time())), "recipient_id": recipient}
+        item: JSONDict = {
+            "id": entry["provider_message_id"],
+            "status": status,
+            "timestamp": str(int(time.time())),
+            "recipient_id": recipient,
+        }
         if status == "failed":
-            details = ("Message failed to send because more than 24 hours have passed since the "
-                       "customer last replied to this number.")
-            item["errors"] = [{"code": int(body.get("error_code") or 131047),
-                               "title": "Re-engagement message", "message": "Re-engagement message",
-                               "error_data": {"details": details}}]
+            details = (
+                "Message failed to send because more than 24 hours have passed since the "
+                "customer last replied to this number."
+            )
+            item["errors"] = [
+                {
+                    "code": int(body.get("error_code") or 131047),
+                    "title": "Re-engagement message",
+                    "message": "Re-engagement message",
+                    "error_data": {"details": details},
+                }
+            ]
         else:
             category = "utility" if entry.get("template") else "service"
-            item["conversation"] = {"id": hashlib.md5(recipient.encode()).hexdigest(),
-                                    "origin": {"type": category}}
+            item["conversation"] = {
+                "id": hashlib.md5(recipient.encode()).hexdigest(),
+                "origin": {"type": category},
+            }
             item["pricing"] = {"billable": True, "pricing_model": "PMP", "category": category}
         payload = citizen.whatsapp_payload(statuses=[item], secrets=self.secrets)
         url = body.get("url") or f"{self.gateway_url}/webhooks/whatsapp"
@@ -963,9 +1127,16 @@ class FakeProviders:
         self, entry: JSONDict, status: str, callback: str, error_code: Any
     ) -> citizen.Sent:
         sid = entry["provider_message_id"]
-        params = {"MessageSid": sid, "SmsSid": sid, "MessageStatus": status, "SmsStatus": status,
-                  "AccountSid": self.secrets["TWILIO_ACCOUNT_SID"], "From": entry["from"],
-                  "To": entry["to"], "ApiVersion": "2010-04-01"}
+        params = {
+            "MessageSid": sid,
+            "SmsSid": sid,
+            "MessageStatus": status,
+            "SmsStatus": status,
+            "AccountSid": self.secrets["TWILIO_ACCOUNT_SID"],
+            "From": entry["from"],
+            "To": entry["to"],
+            "ApiVersion": "2010-04-01",
+        }
         if status in ("failed", "undelivered"):
             params["ErrorCode"] = str(error_code or 30003)
         # Twilio calls, and signs, the StatusCallback URL exactly as it was given.
@@ -1000,8 +1171,14 @@ class FakeProviders:
             )
         subscription = f"{arn}:{uuid.uuid4()}"
         with self._lock:
-            self._sns_confirmed.append({"topic_arn": arn, "token": token,
-                                        "subscription_arn": subscription, "at": _now_iso()})
+            self._sns_confirmed.append(
+                {
+                    "topic_arn": arn,
+                    "token": token,
+                    "subscription_arn": subscription,
+                    "at": _now_iso(),
+                }
+            )
         return Response(
             f'<ConfirmSubscriptionResponse xmlns="{_SNS_NS}"><ConfirmSubscriptionResult>'
             f"<SubscriptionArn>{html.escape(subscription)}</SubscriptionArn>"
@@ -1056,9 +1233,18 @@ class FakeProviders:
 
     @staticmethod
     def _email(m: JSONDict, to: list[str], subject: Any, text: str, **extra: Any) -> JSONDict:
-        return {"channel": "email", "to": to[0] if to else "", "from": m.get("source"),
-                "text": text, "subject": subject, "at": _now_iso(), "provider_message_id": m["id"],
-                "raw": m, "recipients": extra.pop("recipients", None) or to, **extra}
+        return {
+            "channel": "email",
+            "to": to[0] if to else "",
+            "from": m.get("source"),
+            "text": text,
+            "subject": subject,
+            "at": _now_iso(),
+            "provider_message_id": m["id"],
+            "raw": m,
+            "recipients": extra.pop("recipients", None) or to,
+            **extra,
+        }
 
     def _ses_simple(self, m: JSONDict) -> JSONDict:
         dest = m.get("destinations") or {}
@@ -1074,8 +1260,9 @@ class FakeProviders:
         part = parsed.get_body(preferencelist=("plain", "html"))
         text = part.get_content() if part is not None else ""
         to = [a.strip() for a in str(parsed.get("To") or "").split(",") if a.strip()]
-        return self._email(m, to, parsed.get("Subject"), text,
-                           recipients=m.get("destinations") or to)
+        return self._email(
+            m, to, parsed.get("Subject"), text, recipients=m.get("destinations") or to
+        )
 
     def _ses_template(self, m: JSONDict) -> JSONDict:
         dest = m.get("destinations") or {}

@@ -11,19 +11,41 @@ import json
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from infra.local.runtime import FunctionError, Runtime
+from infra.local.static import StaticSite, is_api_path
 from infra.local.template import Route
 
 MAX_PAYLOAD = 10 * 1024 * 1024  # API Gateway's own limit; the functions set lower ones
-TEXT_TYPES = ("application/json", "text/", "application/xml", "application/javascript", "+json", "+xml")
+HTTP_API_METHODS = frozenset(
+    {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
+)  # what ANY covers
+TEXT_TYPES = (
+    "application/json",
+    "text/",
+    "application/xml",
+    "application/javascript",
+    "+json",
+    "+xml",
+)
 
 
-def v2_event(method: str, raw_path: str, query: str, headers: dict[str, str], body: bytes, route: Route, params: dict[str, str], source_ip: str, api_id: str = "local") -> dict[str, Any]:
+def v2_event(
+    method: str,
+    raw_path: str,
+    query: str,
+    headers: dict[str, str],
+    body: bytes,
+    route: Route,
+    params: dict[str, str],
+    source_ip: str,
+    api_id: str = "local",
+) -> dict[str, Any]:
     now = datetime.now(UTC)
     lowered: dict[str, str] = {}
     for name, value in headers.items():
@@ -69,11 +91,15 @@ def v2_event(method: str, raw_path: str, query: str, headers: dict[str, str], bo
     if params:
         event["pathParameters"] = params
     if body:
-        event["body"] = body.decode("utf-8", errors="replace") if is_text else base64.b64encode(body).decode()
+        event["body"] = (
+            body.decode("utf-8", errors="replace") if is_text else base64.b64encode(body).decode()
+        )
     return event
 
 
 def match(routes: list[Route], method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    if method not in HTTP_API_METHODS:
+        return None
     for route in routes:
         if route.path == "$default":
             return route, {}
@@ -86,8 +112,20 @@ def match(routes: list[Route], method: str, path: str) -> tuple[Route, dict[str,
 
 
 class Gateway:
-    def __init__(self, runtime: Runtime, routes: list[Route], host: str, port: int, authorizer: Any | None = None, cors: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        routes: list[Route],
+        host: str,
+        port: int,
+        authorizer: Any | None = None,
+        cors: dict[str, Any] | None = None,
+        static: StaticSite | None = None,
+        log: Callable[[str], None] = print,
+    ) -> None:
         self.runtime = runtime
+        self.static = static  # the front end's files (CloudFront + S3 in AWS)
+        self.log = log
         self.routes = routes
         self.authorizer = authorizer
         self.cors = cors or {}
@@ -105,10 +143,19 @@ class Gateway:
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
 
+            def __getattr__(self, name: str) -> Any:
+                # Any other method (TRACE, CONNECT, PROPFIND...) has no route: API Gateway answers
+                # 404 JSON, not http.server's 501 HTML page.
+                if name.startswith("do_"):
+                    return self._serve
+                raise AttributeError(name)
+
         self.server = ThreadingHTTPServer((host, port), Handler)
         self.server.daemon_threads = True
         self.url = f"http://{host}:{self.server.server_address[1]}"
-        self._thread = threading.Thread(target=self.server.serve_forever, name="gateway", daemon=True)
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, name="gateway", daemon=True
+        )
 
     def start(self) -> None:
         self._thread.start()
@@ -123,27 +170,64 @@ class Gateway:
         length = int(request.headers.get("Content-Length") or 0)
         if length > MAX_PAYLOAD:
             request.rfile.read(length)  # drain so the client gets the answer, not a reset
-            return self._send(request, 413, {"content-type": "application/json"}, json.dumps({"message": "Request Entity Too Large"}).encode())
+            return self._send(
+                request,
+                413,
+                {"content-type": "application/json"},
+                json.dumps({"message": "Request Entity Too Large"}).encode(),
+            )
         body = request.rfile.read(length) if length else b""
         origin = request.headers.get("Origin")
-        if self.cors and request.command == "OPTIONS" and origin and request.headers.get("Access-Control-Request-Method"):
+        if (
+            self.cors
+            and request.command == "OPTIONS"
+            and origin
+            and request.headers.get("Access-Control-Request-Method")
+        ):
             # API Gateway answers CORS preflights itself; the functions never see them.
             return self._send(request, 204, self._cors_headers(origin, preflight=True), b"")
+        if self.static is not None and not is_api_path(parts.path):
+            return self._send(request, *self.static.answer(request.command, parts.path))
         found = match(self.routes, request.command, parts.path)
         if found is None:
-            return self._send(request, 404, {"content-type": "application/json"}, b'{"message":"Not Found"}')
+            return self._send(
+                request, 404, {"content-type": "application/json"}, b'{"message":"Not Found"}'
+            )
         route, params = found
-        event = v2_event(request.command, parts.path, parts.query, dict(request.headers.items()), body, route, params, request.client_address[0])
+        event = v2_event(
+            request.command,
+            parts.path,
+            parts.query,
+            dict(request.headers.items()),
+            body,
+            route,
+            params,
+            request.client_address[0],
+        )
         if route.auth:
-            denied = self.authorizer.authorize(route.auth, event) if self.authorizer else (401, "no authorizer configured")
+            denied = (
+                self.authorizer.authorize(route.auth, event)
+                if self.authorizer
+                else (401, "no authorizer configured")
+            )
             if denied:
                 status, message = denied
-                return self._send(request, status, {"content-type": "application/json", "www-authenticate": "Bearer"}, json.dumps({"message": message}).encode())
+                return self._send(
+                    request,
+                    status,
+                    {"content-type": "application/json", "www-authenticate": "Bearer"},
+                    json.dumps({"message": message}).encode(),
+                )
         try:
             result = self.runtime.invoke(route.function, event)
         except FunctionError as error:
-            print(f"[local] {error}")
-            return self._send(request, 500, {"content-type": "application/json"}, b'{"message":"Internal Server Error"}')
+            self.log(f"[local] {error}")
+            return self._send(
+                request,
+                500,
+                {"content-type": "application/json"},
+                b'{"message":"Internal Server Error"}',
+            )
         status, headers, payload = self._response(result)
         if self.cors and origin:
             headers.update(self._cors_headers(origin, preflight=False))
@@ -156,8 +240,12 @@ class Gateway:
             return {}
         headers = {"access-control-allow-origin": "*" if "*" in allowed else origin}
         if preflight:
-            headers["access-control-allow-methods"] = ",".join(self.cors.get("AllowMethods") or ["*"])
-            headers["access-control-allow-headers"] = ",".join(self.cors.get("AllowHeaders") or ["*"])
+            headers["access-control-allow-methods"] = ",".join(
+                self.cors.get("AllowMethods") or ["*"]
+            )
+            headers["access-control-allow-headers"] = ",".join(
+                self.cors.get("AllowHeaders") or ["*"]
+            )
             if self.cors.get("MaxAge"):
                 headers["access-control-max-age"] = str(self.cors["MaxAge"])
         return headers
@@ -177,7 +265,9 @@ class Gateway:
         return 200, {"content-type": "application/json"}, json.dumps(result).encode()
 
     @staticmethod
-    def _send(request: BaseHTTPRequestHandler, status: int, headers: dict[str, str], payload: bytes) -> None:
+    def _send(
+        request: BaseHTTPRequestHandler, status: int, headers: dict[str, str], payload: bytes
+    ) -> None:
         request.send_response(status)
         for name, value in headers.items():
             if name not in ("content-length", "connection"):

@@ -33,7 +33,7 @@ def _any_value(options: list[Any], actual: Any) -> bool:
 def _one(option: Any, value: Any) -> bool:
     if not isinstance(option, dict):
         return value is not _MISSING and option == value
-    (kind, arg), = option.items()
+    ((kind, arg),) = option.items()
     if kind == "exists":
         return (value is not _MISSING) == bool(arg)
     if value is _MISSING:
@@ -55,5 +55,14 @@ def _one(option: Any, value: Any) -> bool:
 
 
 def _numeric(conditions: list[Any], value: float) -> bool:
-    ops = {"<": float.__lt__, "<=": float.__le__, ">": float.__gt__, ">=": float.__ge__, "=": float.__eq__}
-    return all(ops[op](float(value), float(bound)) for op, bound in zip(conditions[::2], conditions[1::2], strict=True))
+    ops = {
+        "<": float.__lt__,
+        "<=": float.__le__,
+        ">": float.__gt__,
+        ">=": float.__ge__,
+        "=": float.__eq__,
+    }
+    return all(
+        ops[op](float(value), float(bound))
+        for op, bound in zip(conditions[::2], conditions[1::2], strict=True)
+    )

@@ -2,12 +2,14 @@
 
 moto deploys the translated template (tables, queues, bus, rules, keys, functions, event source
 mappings). It skips the HTTP API, schedules and the Cognito pool, so the local cloud reads those
-from the template itself. Nothing here lists a resource by hand.
+from the template itself; the CloudFront distribution is left out (the local gateway serves the
+front end). Nothing here lists a resource by hand.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -36,13 +38,13 @@ class _NoManagedPolicies:
 def to_cloudformation(sam: dict[str, Any]) -> dict[str, Any]:
     """The SAM template as plain CloudFormation, code pointing at a placeholder object in S3.
 
-    Functions run in-process from their CodeUri folders, so the code moto stores is never used.
+    Functions run in the local runtime from their CodeUri folders: the code moto stores is never used.
     """
     from samtranslator.translator.transform import transform
 
     # The translator resolves AWS::Region from the default boto3 session; any region will do.
     os.environ.setdefault("AWS_DEFAULT_REGION", "ap-southeast-3")
-    sam = copy.deepcopy(sam)
+    sam = without_cloudfront(copy.deepcopy(sam))
     for resource in sam["Resources"].values():
         props = resource.get("Properties", {})
         if resource["Type"] == "AWS::Serverless::Function":
@@ -50,6 +52,28 @@ def to_cloudformation(sam: dict[str, Any]) -> dict[str, Any]:
         elif resource["Type"] == "AWS::Serverless::LayerVersion":
             props["ContentUri"] = f"s3://{CODE_BUCKET}/{CODE_KEY}"
     return transform(sam, {}, _NoManagedPolicies())
+
+
+def _refers_to(node: Any, ids: set[str]) -> bool:
+    text = json.dumps(node)
+    return any(
+        f'"Ref": "{i}"' in text or f'"Fn::GetAtt": ["{i}"' in text or f"${{{i}" in text for i in ids
+    )
+
+
+def without_cloudfront(sam: dict[str, Any]) -> dict[str, Any]:
+    """The template without the CloudFront distribution and what refers to it (its bucket
+    policy, its outputs): locally the gateway serves the front end itself (infra.local.static)."""
+    resources = sam["Resources"]
+    gone = {k for k, r in resources.items() if r["Type"].startswith("AWS::CloudFront::")}
+    while True:
+        more = {k for k, r in resources.items() if k not in gone and _refers_to(r, gone)}
+        if not more:
+            break
+        gone |= more
+    sam["Resources"] = {k: r for k, r in resources.items() if k not in gone}
+    sam["Outputs"] = {k: o for k, o in sam.get("Outputs", {}).items() if not _refers_to(o, gone)}
+    return sam
 
 
 @dataclass(frozen=True)
@@ -89,7 +113,11 @@ def functions(sam: dict[str, Any]) -> dict[str, FunctionSpec]:
             continue
         props = {**globals_, **resource["Properties"]}
         found[logical_id] = FunctionSpec(
-            logical_id, props["Handler"], ROOT / props["CodeUri"], int(props.get("Timeout", 3)), int(props.get("MemorySize", 128))
+            logical_id,
+            props["Handler"],
+            ROOT / props["CodeUri"],
+            int(props.get("Timeout", 3)),
+            int(props.get("MemorySize", 128)),
         )
     return found
 
@@ -163,7 +191,11 @@ def _specificity(route: Route) -> tuple[int, int, int]:
         return (3, 0, 0)
     greedy = "+}" in route.path
     params = route.path.count("{")
-    return (2 if greedy else (1 if params else 0), -len(route.path), 1 if route.method == "ANY" else 0)
+    return (
+        2 if greedy else (1 if params else 0),
+        -len(route.path),
+        1 if route.method == "ANY" else 0,
+    )
 
 
 def schedules(sam: dict[str, Any]) -> list[Schedule]:

@@ -40,15 +40,119 @@ _WORD = re.compile(r"[A-Za-z']+")
 
 # Short, frequent function words; words shared by both languages are left out.
 _STOP_ID = frozenset(
-    """yang dan di ke dari ini itu dengan untuk tidak akan kami kita anda bapak ibu sudah telah
-    pada dalam atas adalah juga karena agar bisa dapat oleh sebagai ada kepada terima kasih mohon
-    segera kembali lebih sehingga tersebut serta namun bahwa saat hari sedang belum masih atau
-    jika maka laporan aduan tindak lanjut petugas warga""".split()
+    [
+        "yang",
+        "dan",
+        "di",
+        "ke",
+        "dari",
+        "ini",
+        "itu",
+        "dengan",
+        "untuk",
+        "tidak",
+        "akan",
+        "kami",
+        "kita",
+        "anda",
+        "bapak",
+        "ibu",
+        "sudah",
+        "telah",
+        "pada",
+        "dalam",
+        "atas",
+        "adalah",
+        "juga",
+        "karena",
+        "agar",
+        "bisa",
+        "dapat",
+        "oleh",
+        "sebagai",
+        "ada",
+        "kepada",
+        "terima",
+        "kasih",
+        "mohon",
+        "segera",
+        "kembali",
+        "lebih",
+        "sehingga",
+        "tersebut",
+        "serta",
+        "namun",
+        "bahwa",
+        "saat",
+        "hari",
+        "sedang",
+        "belum",
+        "masih",
+        "atau",
+        "jika",
+        "maka",
+        "laporan",
+        "aduan",
+        "tindak",
+        "lanjut",
+        "petugas",
+        "warga",
+    ]
 )
 _STOP_EN = frozenset(
-    """the and of to in is are we you your our for with this that have has will be on at please
-    thank thanks it not been was were would could should from by as an which they there their
-    about into after before report complaint officer team dear regards sincerely""".split()
+    [
+        "the",
+        "and",
+        "of",
+        "to",
+        "in",
+        "is",
+        "are",
+        "we",
+        "you",
+        "your",
+        "our",
+        "for",
+        "with",
+        "this",
+        "that",
+        "have",
+        "has",
+        "will",
+        "be",
+        "on",
+        "at",
+        "please",
+        "thank",
+        "thanks",
+        "it",
+        "not",
+        "been",
+        "was",
+        "were",
+        "would",
+        "could",
+        "should",
+        "from",
+        "by",
+        "as",
+        "an",
+        "which",
+        "they",
+        "there",
+        "their",
+        "about",
+        "into",
+        "after",
+        "before",
+        "report",
+        "complaint",
+        "officer",
+        "team",
+        "dear",
+        "regards",
+        "sincerely",
+    ]
 )
 
 
@@ -69,7 +173,7 @@ class AnswerCheck:
 
 
 def detect_language(text: str) -> Language:
-    """"id" or "en" by counting common function words. Ties (and text with none) are "id", the
+    """ "id" or "en" by counting common function words. Ties (and text with none) are "id", the
     city's working language."""
     words = [w.lower() for w in _WORD.findall(text)]
     id_hits = sum(w in _STOP_ID for w in words)
@@ -100,12 +204,12 @@ def check_answer(text: str, citizen_language: Language) -> AnswerCheck:
         )
     if not _GREETING.search(body[:_HEAD_CHARS]):
         problems.append(
-            AnswerProblem("no_greeting", "Jawaban belum diawali salam atau sapaan (mis. \"Yth.\").")
+            AnswerProblem("no_greeting", 'Jawaban belum diawali salam atau sapaan (mis. "Yth.").')
         )
     if not _CLOSING.search(body[-_TAIL_CHARS:]):
         problems.append(
             AnswerProblem(
-                "no_closing", "Jawaban belum ditutup dengan salam penutup (mis. \"Terima kasih\")."
+                "no_closing", 'Jawaban belum ditutup dengan salam penutup (mis. "Terima kasih").'
             )
         )
     if detect_language(body) != citizen_language:

@@ -29,7 +29,11 @@ def client(service: str) -> Any:
 
             made = boto3.session.Session().client(
                 service,
-                config=Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=3, read_timeout=10),
+                config=Config(
+                    retries={"mode": "standard", "max_attempts": 4},
+                    connect_timeout=3,
+                    read_timeout=10,
+                ),
             )
             for hook in client_created_hooks:
                 hook(made)

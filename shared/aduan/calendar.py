@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -216,3 +216,8 @@ class WorkingCalendar:
         """Years for which cuti bersama are in the seed. A year missing here while deadlines run
         into it means its cuti bersama would be counted as working days: ops should alert on it."""
         return frozenset(d.day.year for d in self.extra_days if d.kind == "cuti_bersama")
+
+
+def sort_key(moment: datetime) -> str:
+    """A UTC timestamp that sorts as text (offsets differ between writers; UTC does not)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -1,9 +1,9 @@
-"""Events of the citizen channels (issue 3): replies asked for, photos, deliveries, LAPOR!.
+"""Events of the citizen channels: replies asked for, photos, deliveries, LAPOR!.
 
 A citizen's follow-up on an open complaint is `aduan.workflow_events.CitizenReplied` (one event
 for a reply, whatever the channel); these are the channel-specific rest. Like every event, none
 carries personal data: a reply names the conversation (an HMAC of the address, see
-`intake.webhooks.conversation`), and notify reads the encrypted address from its item.
+`inbound.webhooks.conversation`), and notify reads the encrypted address from its item.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from aduan.events import DomainEvent, EventData, Language, register
 from aduan.status import Status
 
-ReplyChannel = Literal["whatsapp", "telegram", "sms", "email"]
+ReplyChannel = Literal["whatsapp", "telegram", "sms", "email", "messenger", "instagram"]
 ReplyTemplate = Literal[
     "status_answer",  # CEK <id>: the complaint's status
     "status_unknown",  # CEK <id> for an id we do not know
@@ -59,7 +59,10 @@ class MediaItem(BaseModel):
 
 
 class MediaReceivedData(EventData):
-    channel: Literal["whatsapp", "telegram", "sms", "email", "lapor"]
+    # web: photos the browser uploaded through presigned POSTs (they wait in the inbox too).
+    channel: Literal[
+        "whatsapp", "telegram", "sms", "email", "lapor", "messenger", "instagram", "open311", "web"
+    ]
     message_id: str  # the provider's id of the message that carried them
     items: list[MediaItem]
 
@@ -78,7 +81,7 @@ class RejectedMedia(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     provider_ref: str
-    reason: str  # too_large | type_not_allowed | host_not_allowed | digest_mismatch | not_found
+    reason: str  # too_large | type_not_allowed | host_not_allowed | digest_mismatch | not_found | metadata_not_removable
 
 
 class MediaStoredData(EventData):
@@ -119,7 +122,7 @@ class MediaReceived(DomainEvent):
 
 
 class MediaStored(DomainEvent):
-    SOURCE: ClassVar[str] = "aduan.channels"
+    SOURCE: ClassVar[str] = "aduan.media"
     data: MediaStoredData
 
 
@@ -131,9 +134,15 @@ class NotificationDeliveryFailed(DomainEvent):
 class ForwardedToLapor(DomainEvent):
     """The complaint's status as SP4N-LAPOR! was told it (the outbound bridge)."""
 
-    SOURCE: ClassVar[str] = "aduan.channels"
+    SOURCE: ClassVar[str] = "aduan.lapor"
     data: ForwardedToLaporData
 
 
-for _cls in (ChannelReplyRequested, MediaReceived, MediaStored, NotificationDeliveryFailed, ForwardedToLapor):
+for _cls in (
+    ChannelReplyRequested,
+    MediaReceived,
+    MediaStored,
+    NotificationDeliveryFailed,
+    ForwardedToLapor,
+):
     register(_cls)

@@ -33,7 +33,13 @@ def _data_key(kms_key_id: str) -> tuple[bytes, bytes]:
         )
         if not fresh:
             made = aws.client("kms").generate_data_key(KeyId=kms_key_id, KeySpec="AES_256")
-            _current.update(key_id=kms_key_id, plain=made["Plaintext"], blob=made["CiphertextBlob"], born=time.monotonic(), uses=0)
+            _current.update(
+                key_id=kms_key_id,
+                plain=made["Plaintext"],
+                blob=made["CiphertextBlob"],
+                born=time.monotonic(),
+                uses=0,
+            )
         _current["uses"] += 1
         return _current["plain"], _current["blob"]
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
-
-import functools
 
 
 @functools.cache

@@ -13,7 +13,11 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Channel = Literal["web", "whatsapp", "telegram", "sms", "email", "lapor", "open311"]
+Channel = Literal[
+    "web", "whatsapp", "telegram", "sms", "email", "lapor", "open311", "messenger", "instagram"
+]
+# The channels a citizen can be answered on.
+ContactChannel = Literal["email", "sms", "whatsapp", "telegram", "messenger", "instagram"]
 ComplaintType = Literal["pengaduan", "aspirasi", "permintaan_informasi"]
 Language = Literal["id", "en"]
 
@@ -84,7 +88,7 @@ class ComplaintReceivedData(EventData):
     version: int = 1
     received_at: datetime
     # Which contacts exist (not the contacts themselves): notify decides whom to acknowledge.
-    contact_channels: list[Literal["email", "sms", "whatsapp", "telegram"]] = []
+    contact_channels: list[ContactChannel] = []
 
 
 class RoutingData(EventData):
@@ -101,10 +105,11 @@ class RoutingData(EventData):
 
 class NotificationSentData(EventData):
     trigger_event_id: str
-    channel: Literal["email", "sms", "whatsapp", "telegram"]
+    channel: ContactChannel
     template: str
     provider_message_id: str | None = None
-    status: Literal["sent", "failed"]
+    # not_sent: the channel's rules allowed no message now (Meta's windows); nothing was tried.
+    status: Literal["sent", "failed", "not_sent"]
     error: str | None = None
 
 
@@ -136,7 +141,8 @@ class NotificationSent(DomainEvent):
 
 
 EVENT_TYPES: dict[str, type[DomainEvent]] = {
-    cls.detail_type(): cls for cls in (ComplaintReceived, ComplaintRouted, ComplaintNeedsTriage, NotificationSent)
+    cls.detail_type(): cls
+    for cls in (ComplaintReceived, ComplaintRouted, ComplaintNeedsTriage, NotificationSent)
 }
 
 

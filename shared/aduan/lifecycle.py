@@ -6,7 +6,7 @@ Everything an officer, a citizen or the system may do to a complaint is a row of
 -> 409 (the role may, but not now). Which *unit* an officer belongs to is the API's check (BOLA),
 not this module's: here a role is a role.
 
-Decisions (SP4N-LAPOR! practice; see DESIGN.md and issue 4):
+Decisions (SP4N-LAPOR! practice):
 
 * ``received`` is the coordinator's triage queue; ``verified`` means verified and waiting for a
   disposition to a unit (still the coordinator's); ``dispatched`` means at a unit, waiting for the
@@ -32,9 +32,9 @@ Decisions (SP4N-LAPOR! practice; see DESIGN.md and issue 4):
   status only when it answers a deferral (-> ``received``) or reopens an answer
   (``responded`` -> ``in_progress``). A closed or archived complaint takes no replies: the citizen
   files a new one.
-* ``close`` lets the coordinator close an answered complaint (DESIGN.md lists it), e.g. when the
+* ``close`` lets the coordinator close an answered complaint, e.g. when the
   citizen confirmed by phone; ``auto_close`` is the system's after 10 working days of silence.
-  DESIGN.md's ``respond`` is ``release`` here: the bidang drafts, the admin releases.
+  The design's ``respond`` is ``release`` here: the bidang drafts, the admin releases.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from aduan.errors import AduanError, Conflict, Forbidden
-from aduan.status import Status
+from aduan.status import Status, SubState
 
 
 class Role(StrEnum):
@@ -65,6 +65,7 @@ class Action(StrEnum):
     RETURN_FOR_REWORK = "return_for_rework"
     ADD_NOTE = "add_note"
     CLOSE = "close"
+    RECLASSIFY = "reclassify"
     CITIZEN_REPLY = "citizen_reply"
     RATE = "rate"
     AUTO_CLOSE = "auto_close"
@@ -89,18 +90,11 @@ ACTION_LABELS: dict[Action, tuple[str, str]] = {
     Action.RETURN_FOR_REWORK: ("kembalikan untuk diperbaiki", "return for rework"),
     Action.ADD_NOTE: ("catatan internal", "internal note"),
     Action.CLOSE: ("tutup", "close"),
+    Action.RECLASSIFY: ("ubah klasifikasi", "reclassify"),
     Action.CITIZEN_REPLY: ("balasan pelapor", "citizen reply"),
     Action.RATE: ("beri penilaian", "rate"),
     Action.AUTO_CLOSE: ("tutup otomatis", "auto-close"),
 }
-
-
-class SubState(StrEnum):
-    """Where an ``in_progress`` complaint is inside the unit. Not a lifecycle status."""
-
-    WITH_BIDANG = "with_bidang"
-    DRAFT_PENDING_RELEASE = "draft_pending_release"
-    REWORK_REQUESTED = "rework_requested"
 
 
 S, A, R = Status, Action, Role
@@ -136,6 +130,12 @@ def _build() -> dict[tuple[Status, Action, Role], Status]:
         # system
         (S.RESPONDED, A.AUTO_CLOSE, R.SYSTEM): S.CLOSED,
     }
+    # Ubah klasifikasi: correct the category and kecamatan/kelurahan routing got wrong. The
+    # coordinator on any open complaint; the unit admin while it is at their unit.
+    for status in OPEN:
+        t[(status, A.RECLASSIFY, R.COORDINATOR)] = status
+    for status in (S.DISPATCHED, S.IN_PROGRESS):
+        t[(status, A.RECLASSIFY, R.UNIT_ADMIN)] = status
     for status in OPEN:
         t[(status, A.ARCHIVE, R.COORDINATOR)] = S.ARCHIVED
         for role in OFFICERS:
@@ -182,6 +182,7 @@ class TransitionRejected(AduanError):
     ) -> None:
         super().__init__(
             reason_id,
+            message_en=reason_en,
             details={
                 "message_en": reason_en,
                 "status": str(complaint_status),
@@ -207,33 +208,45 @@ class ActionNotAllowedInStatus(TransitionRejected, Conflict):
     code = "action_not_allowed_in_status"
 
 
-def allowed_actions(status: Status, role: Role, sub_state: str | None = None) -> list[Action]:
+def allowed_actions(
+    status: Status, role: Role, sub_state: str | None = None, *, rated: bool = False
+) -> list[Action]:
     """Actions this role may take now, in ``Action`` order (for buttons and error bodies).
 
     Exactly the actions ``decide`` accepts with the same arguments: pass the complaint's
-    ``sub_state``, or actions that need one (release, return for rework) are left out.
+    ``sub_state``, or actions that need one (release, return for rework) are left out; and
+    whether it is ``rated`` already, since a complaint is rated once.
     """
     return [
         a
         for a in Action
-        if (status, a, role) in TRANSITIONS and REQUIRED_SUB_STATE.get(a, sub_state) == sub_state
+        if (status, a, role) in TRANSITIONS
+        and REQUIRED_SUB_STATE.get(a, sub_state) == sub_state
+        and not (rated and a is Action.RATE)
     ]
 
 
-def decide(status: Status, action: Action, role: Role, *, sub_state: str | None = None) -> Status:
+def decide(
+    status: Status,
+    action: Action,
+    role: Role,
+    *,
+    sub_state: str | None = None,
+    rated: bool = False,
+) -> Status:
     """The next status, or a typed refusal. Role is checked before status: what a role may
     never do is a 403 whatever the status, so that refusal does not depend on the complaint.
     Plain strings are accepted (and validated) as well as the enums."""
     status, action, role = Status(status), Action(action), Role(role)
     role_id, role_en = ROLE_LABELS[role]
     act_id, act_en = ACTION_LABELS[action]
-    allowed = allowed_actions(status, role, sub_state)
+    allowed = allowed_actions(status, role, sub_state, rated=rated)
     if action not in _ROLE_ACTIONS[role]:
         raise ActionNotAllowedForRole(
             status,
             action,
             role,
-            f"Peran {role_id} tidak berwenang melakukan tindakan \"{act_id}\".",
+            f'Peran {role_id} tidak berwenang melakukan tindakan "{act_id}".',
             f"The {role_en} role may never {act_en}.",
             allowed,
         )
@@ -243,9 +256,8 @@ def decide(status: Status, action: Action, role: Role, *, sub_state: str | None 
             status,
             action,
             role,
-            f"Tindakan \"{act_id}\" tidak dapat dilakukan saat aduan berstatus "
-            f"\"{status.label}\".",
-            f"Cannot {act_en} while the complaint is \"{status.label_en}\".",
+            f'Tindakan "{act_id}" tidak dapat dilakukan saat aduan berstatus "{status.label}".',
+            f'Cannot {act_en} while the complaint is "{status.label_en}".',
             allowed,
         )
     needed = REQUIRED_SUB_STATE.get(action)
@@ -254,7 +266,7 @@ def decide(status: Status, action: Action, role: Role, *, sub_state: str | None 
             status,
             action,
             role,
-            f"Tindakan \"{act_id}\" memerlukan draf jawaban dari bidang yang belum dirilis.",
+            f'Tindakan "{act_id}" memerlukan draf jawaban dari bidang yang belum dirilis.',
             f"Cannot {act_en}: there is no drafted answer from the bidang waiting for release.",
             allowed,
         )
@@ -277,7 +289,12 @@ def next_sub_state(
 
 
 def decide_chain(
-    status: Status, actions: Iterable[Action], role: Role, *, sub_state: str | None = None
+    status: Status,
+    actions: Iterable[Action],
+    role: Role,
+    *,
+    sub_state: str | None = None,
+    rated: bool = False,
 ) -> list[Status]:
     """Apply several actions as one change (e.g. verify + dispatch); returns each status reached.
 
@@ -285,7 +302,7 @@ def decide_chain(
     """
     reached: list[Status] = []
     for action in actions:
-        nxt = decide(status, action, role, sub_state=sub_state)
+        nxt = decide(status, action, role, sub_state=sub_state, rated=rated)
         sub_state = next_sub_state(status, action, nxt, sub_state)
         status = nxt
         reached.append(status)

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aduan import aws
-from aduan.events import DomainEvent
+
+if TYPE_CHECKING:
+    # Only the relay imports this module at run time, and it forwards stored JSON: building
+    # the event models would cost its cold start ~15 ms for a type it never touches.
+    from aduan.events import DomainEvent
 
 MAX_ENTRIES = 10  # PutEvents' per-call limit
 
@@ -31,7 +35,9 @@ class OutboxRecord:
 
 
 class EventPublisher:
-    def __init__(self, bus_name: str, client: Any | None = None, attempts: int = 4, backoff_s: float = 0.05) -> None:
+    def __init__(
+        self, bus_name: str, client: Any | None = None, attempts: int = 4, backoff_s: float = 0.05
+    ) -> None:
         self.bus_name = bus_name
         self._client = client
         self.attempts = attempts
@@ -62,7 +68,11 @@ class EventPublisher:
             if not answer.get("FailedEntryCount"):
                 return []
             # Results are positional: entry i of the answer belongs to entry i of the request.
-            pending = [r for r, result in zip(pending, answer["Entries"], strict=True) if result.get("ErrorCode")]
+            pending = [
+                r
+                for r, result in zip(pending, answer["Entries"], strict=True)
+                if result.get("ErrorCode")
+            ]
         return pending
 
     def _entry(self, record: OutboxRecord) -> dict[str, Any]:

@@ -25,7 +25,14 @@ def seed_items(seed: dict[str, Any]) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
 
     def add(kind: str, key: str, body: Any) -> None:
-        items.append({"PK": f"REF#{kind}", "SK": key, "kind": "reference", "body": json.dumps(body, ensure_ascii=False)})
+        items.append(
+            {
+                "PK": f"REF#{kind}",
+                "SK": key,
+                "kind": "reference",
+                "body": json.dumps(body, ensure_ascii=False),
+            }
+        )
 
     for category in seed.get("categories", []):
         add("category", category["id"], category)

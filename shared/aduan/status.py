@@ -28,6 +28,23 @@ class Status(StrEnum):
         return self not in (Status.CLOSED, Status.ARCHIVED)
 
 
+class SubState(StrEnum):
+    """Where a complaint is within its status; not a lifecycle status.
+
+    Before verification: routing's confident proposal (``proposed``) or its doubt (``triage``);
+    ``returned``: a unit said "not our authority" and the coordinator disposes again. Inside the
+    unit (``in_progress``): with a bidang, a drafted answer waiting for release, or sent back
+    for rework.
+    """
+
+    PROPOSED = "proposed"
+    TRIAGE = "triage"
+    RETURNED = "returned"
+    WITH_BIDANG = "with_bidang"
+    DRAFT_PENDING_RELEASE = "draft_pending_release"
+    REWORK_REQUESTED = "rework_requested"
+
+
 LABELS_ID: dict[Status, str] = {
     Status.RECEIVED: "Belum diverifikasi",
     Status.DEFERRED: "Ditunda",

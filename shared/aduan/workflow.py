@@ -3,10 +3,10 @@
 ``apply`` is pure: the lifecycle table (``aduan.lifecycle``) says whether the action is allowed
 and where it leads; this module fills in what changes with it (unit, bidang, the answer, the
 deadlines of ``aduan.deadlines``, the SLA bookkeeping) and which events and messages record it.
-``act`` is the one read-decide-write loop around it, used by the officer API and the citizen's
-reply and rating: every change is one conditional write (``ComplaintRepository.save``) with its
-events and messages. The chat channels (issue 3) and the SLA sweep's auto-close call ``apply``
-inside writes of their own.
+``act`` runs it through the store's one read-decide-write loop (``aduan.changes``) for the
+officer API and the citizen's reply and rating: every change is one conditional write with its
+events and messages. The chat channels and the SLA sweep's auto-close call ``apply`` inside
+decisions of their own.
 
 Who may act on *which* complaint (an officer's unit, BOLA) is the caller's check; here a role is
 a role, as in the lifecycle table.
@@ -18,21 +18,31 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aduan import workflow_events as ev
 from aduan.answer_check import check_answer
-from aduan.calendar import WorkingCalendar
-from aduan.complaint import Complaint
+from aduan.calendar import WorkingCalendar, sort_key
+from aduan.changes import ChangeRaced, Outcome
+from aduan.complaint import Answer, Archive, ArchiveReason, Complaint, Draft, Rating
 from aduan.deadlines import StatusChange, checkpoints, deadlines_for, step_key
-from aduan.errors import Conflict, NotFound, Unprocessable, VersionConflict
+from aduan.errors import Conflict, Unprocessable, VersionConflict
 from aduan.events import DomainEvent, EventMetadata
-from aduan.lifecycle import Action, Role, allowed_actions, decide_chain, next_sub_state
-from aduan.repository import ComplaintRepository, sort_key
+from aduan.lifecycle import (
+    Action,
+    Role,
+    SubState,
+    allowed_actions,
+    decide_chain,
+    next_sub_state,
+)
 from aduan.status import Status
 
+if TYPE_CHECKING:  # the port only: the decisions here import no adapter
+    from aduan.store import ComplaintStore
+
 A, R, S = Action, Role, Status
-ARCHIVE_REASONS = ("spam", "duplicate", "out_of_scope", "other")
+ARCHIVE_REASONS = tuple(str(reason) for reason in ArchiveReason)
 
 
 # --- the clock: calendar and per-category deadlines, as reference data ---------------------------
@@ -55,7 +65,7 @@ def _category_deadlines(bodies: list[dict[str, Any]]) -> dict[str, Mapping[str, 
     return {body["id"]: body.get("deadlines") or {} for body in bodies}
 
 
-def load_clock(repository: ComplaintRepository) -> Clock:
+def load_clock(repository: ComplaintStore) -> Clock:
     """The city's calendar and the categories' deadlines (cached per container, see reference)."""
     from aduan import reference
 
@@ -68,11 +78,15 @@ def load_clock(repository: ComplaintRepository) -> Clock:
 # --- deadlines and the SLA bookkeeping ---------------------------------------------------------
 
 
-def with_new_deadlines(complaint: Complaint, before: Status | None, at: datetime, clock: Clock) -> Complaint:
+def with_new_deadlines(
+    complaint: Complaint, before: Status | None, at: datetime, clock: Clock
+) -> Complaint:
     """The deadlines after a status change at ``at`` (set fresh, kept, or cleared)."""
     # Before routing has classified it, the citizen's own choice of category (if any) counts.
     category = complaint.category or complaint.category_hint
-    changes = deadlines_for(StatusChange(before, complaint.status), at, clock.deadlines_of(category), clock.calendar)
+    changes = deadlines_for(
+        StatusChange(before, complaint.status), at, clock.deadlines_of(category), clock.calendar
+    )
     if not changes:
         return complaint
     deadlines = dict(complaint.deadlines)
@@ -97,12 +111,16 @@ def schedule_sla(complaint: Complaint, calendar: WorkingCalendar) -> Complaint:
                 if key not in complaint.sla_emitted:
                     pending.append(moment)
     emitted = [k for k in complaint.sla_emitted if k in live]
-    return complaint.model_copy(update={"sla_emitted": emitted, "sla_next_at": min(pending) if pending else None})
+    return complaint.model_copy(
+        update={"sla_emitted": emitted, "sla_next_at": min(pending) if pending else None}
+    )
 
 
 def at_receipt(complaint: Complaint, clock: Clock) -> Complaint:
     """A new complaint's deadlines (verify), counted from its receipt."""
-    return schedule_sla(with_new_deadlines(complaint, None, complaint.received_at, clock), clock.calendar)
+    return schedule_sla(
+        with_new_deadlines(complaint, None, complaint.received_at, clock), clock.calendar
+    )
 
 
 # --- actions -----------------------------------------------------------------------------------
@@ -140,15 +158,12 @@ class Change:
     verify_only: bool = False
     reason_code: str | None = None
     duplicate_of: str | None = None
+    # reclassify: the corrected category and area (ids of the reference data)
+    category: str | None = None
+    kecamatan: str | None = None
+    kelurahan: str | None = None
     score: int | None = None
     channel: str = "web"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    complaint: Complaint  # the new state; `version` is still the one it was read at
-    events: list[DomainEvent]
-    messages: list[dict[str, Any]]
 
 
 class AnswerNotReady(Unprocessable):
@@ -169,7 +184,12 @@ def _chain(complaint: Complaint, change: Change) -> list[Action]:
     """Which lifecycle rows the request is: verify with a unit is verify + dispatch, and a
     coordinator's re-route of a verified or dispatched complaint is not_authority + dispatch."""
     role, action = change.actor.role, change.action
-    if action is A.VERIFY and role is R.COORDINATOR and not change.verify_only and (change.unit_id or complaint.proposed_unit_id):
+    if (
+        action is A.VERIFY
+        and role is R.COORDINATOR
+        and not change.verify_only
+        and (change.unit_id or complaint.proposed_unit_id)
+    ):
         return [A.VERIFY, A.DISPATCH]
     if (
         action is A.NOT_AUTHORITY
@@ -192,7 +212,13 @@ def apply(
     """The new state, events and messages for one request, or a typed refusal (403/409/422)."""
     actions = _chain(complaint, change)
     # Refusals come from the lifecycle table first, so a wrong role or status says so clearly.
-    reached = decide_chain(complaint.status, actions, change.actor.role, sub_state=complaint.sub_state)
+    reached = decide_chain(
+        complaint.status,
+        actions,
+        change.actor.role,
+        sub_state=complaint.sub_state,
+        rated=is_rated(complaint),
+    )
     step = _Step(complaint, change, clock, now, correlation_id, new_id)
     for action, status in zip(actions, reached, strict=True):
         step.move(action, status)
@@ -205,7 +231,15 @@ def apply(
 class _Step:
     """The state as the chain of rows is applied, and what records it."""
 
-    def __init__(self, complaint: Complaint, change: Change, clock: Clock, now: datetime, correlation_id: str, new_id: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        complaint: Complaint,
+        change: Change,
+        clock: Clock,
+        now: datetime,
+        correlation_id: str,
+        new_id: Callable[[], str],
+    ) -> None:
         self.original = self.complaint = complaint
         self.change, self.clock, self.now = change, clock, now
         self.correlation_id = correlation_id or complaint.id
@@ -234,7 +268,9 @@ class _Step:
         )
         return message_id
 
-    def finish(self, index: int, pending: tuple[type[DomainEvent], dict[str, Any]], final: Complaint) -> DomainEvent:
+    def finish(
+        self, index: int, pending: tuple[type[DomainEvent], dict[str, Any]], final: Complaint
+    ) -> DomainEvent:
         cls, data = pending
         base = {
             "complaint_id": final.id,
@@ -248,7 +284,9 @@ class _Step:
             "deadlines": final.deadlines,
         }
         # Events of one change keep their order in the history (the SK sorts by time).
-        metadata = EventMetadata(correlation_id=self.correlation_id, occurred_at=self.now + timedelta(microseconds=index))
+        metadata = EventMetadata(
+            correlation_id=self.correlation_id, occurred_at=self.now + timedelta(microseconds=index)
+        )
         return cls.model_validate({"metadata": metadata, "data": {**base, **data}})
 
     # -- one row of the table
@@ -258,7 +296,7 @@ class _Step:
         sub_state = next_sub_state(before.status, action, status, before.sub_state)
         if status is not S.IN_PROGRESS and status is before.status:
             sub_state = before.sub_state  # a note or a message keeps routing's "proposed"/"triage"
-        moved = before.model_copy(update={"status": status, "sub_state": str(sub_state) if sub_state else sub_state})
+        moved = before.model_copy(update={"status": status, "sub_state": sub_state})
         if status is not before.status:
             moved = with_new_deadlines(moved, before.status, self.now, self.clock)
         self.complaint = moved
@@ -266,10 +304,6 @@ class _Step:
 
     def _update(self, **fields: Any) -> None:
         self.complaint = self.complaint.model_copy(update=fields)
-
-    def _extra(self, **fields: Any) -> None:
-        extra = {**self.complaint.extra, **fields}
-        self._update(extra={k: v for k, v in extra.items() if v is not None})
 
     def _verify(self, before: Complaint) -> None:
         self.event(ev.ComplaintVerified, category=before.category)
@@ -286,6 +320,23 @@ class _Step:
             self._update(bidang_id=bidang)
             self.event(ev.ComplaintAssignedToBidang, from_bidang_id=before.bidang_id)
 
+    def _reclassify(self, before: Complaint) -> None:
+        category = _need(self.change.category, "category")
+        kecamatan = _need(self.change.kecamatan, "kecamatan")
+        location = before.location.model_copy(
+            update={"kecamatan": kecamatan, "kelurahan": self.change.kelurahan}
+        )
+        self._update(category=category, location=location)
+        self.event(
+            ev.ComplaintReclassified,
+            category=category,
+            from_category=before.category,
+            kecamatan=kecamatan,
+            from_kecamatan=before.location.kecamatan,
+            kelurahan=self.change.kelurahan,
+            from_kelurahan=before.location.kelurahan,
+        )
+
     def _defer(self, before: Complaint) -> None:
         question = _need(self.change.text, "text (the question for the citizen)")
         message_id = self.message("question", question, "public")
@@ -296,52 +347,83 @@ class _Step:
         if self.change.actor.role is R.COORDINATOR:
             proposed = self.change.unit_id
             if before.status is S.RECEIVED:
-                self._update(proposed_unit_id=proposed, sub_state="proposed" if proposed else "triage")
+                self._update(
+                    proposed_unit_id=proposed,
+                    sub_state=SubState.PROPOSED if proposed else SubState.TRIAGE,
+                )
             else:
                 self._update(unit_id=None, bidang_id=None, proposed_unit_id=proposed)
         else:
-            self._update(unit_id=None, bidang_id=None, proposed_unit_id=None)
-        self.event(ev.ComplaintNotAuthority, reason=reason, from_unit_id=before.unit_id, proposed_unit_id=self.complaint.proposed_unit_id)
+            # "returned": the coordinator's queue of complaints a unit sent back.
+            self._update(
+                unit_id=None, bidang_id=None, proposed_unit_id=None, sub_state=SubState.RETURNED
+            )
+        self.event(
+            ev.ComplaintNotAuthority,
+            reason=reason,
+            from_unit_id=before.unit_id,
+            proposed_unit_id=self.complaint.proposed_unit_id,
+        )
 
     def _archive(self, before: Complaint) -> None:
         change = self.change
         code = _need(change.reason_code, "reason_code")
         if code not in ARCHIVE_REASONS:
-            raise Unprocessable(f"reason_code must be one of {', '.join(ARCHIVE_REASONS)}", code="invalid_reason_code")
+            raise Unprocessable(
+                f"reason_code must be one of {', '.join(ARCHIVE_REASONS)}",
+                code="invalid_reason_code",
+            )
         reason = _need(change.text, "text (the reason the citizen reads)")
         duplicate_of = _need(change.duplicate_of, "duplicate_of") if code == "duplicate" else None
         if duplicate_of == before.id:
-            raise Unprocessable("a complaint cannot be a duplicate of itself", code="invalid_duplicate")
-        self._extra(archive={"reason_code": code, "reason": reason, "duplicate_of": duplicate_of})
+            raise Unprocessable(
+                "a complaint cannot be a duplicate of itself", code="invalid_duplicate"
+            )
+        self._update(
+            archive=Archive(
+                reason_code=ArchiveReason(code), reason=reason, duplicate_of=duplicate_of
+            )
+        )
         self.event(ev.ComplaintArchived, reason_code=code, reason=reason, duplicate_of=duplicate_of)
 
     def _draft_answer(self, before: Complaint) -> None:
         text = _need(self.change.text, "text (the answer)")
         message_id = self.message("draft", text, "internal")
         problems = check_answer(text, before.language).codes
-        self._extra(draft={"text": text, "message_id": message_id, "bidang_id": before.bidang_id, "at": self.now.isoformat()})
-        self.event(ev.AnswerDrafted, message_id=message_id, check_problems=problems)
+        self._update(
+            draft=Draft(text=text, message_id=message_id, bidang_id=before.bidang_id, at=self.now)
+        )
+        redraft = before.sub_state == SubState.DRAFT_PENDING_RELEASE
+        self.event(
+            ev.AnswerDrafted, message_id=message_id, check_problems=problems, redraft=redraft
+        )
 
     def _release(self, before: Complaint) -> None:
-        draft = before.extra.get("draft") or {}
-        text = (self.change.text or draft.get("text") or "").strip()
+        text = (self.change.text or (before.draft.text if before.draft else "")).strip()
         check = check_answer(text, before.language)
         if not check.ok:
             raise AnswerNotReady(
                 "Jawaban belum dapat dirilis: " + " ".join(p.message for p in check.problems),
-                details={"problems": [{"code": p.code, "message": p.message} for p in check.problems]},
+                details={
+                    "problems": [{"code": p.code, "message": p.message} for p in check.problems]
+                },
             )
         message_id = self.message("answer", text, "public")
-        self._extra(
+        self._update(
             draft=None,
-            answer={"text": text, "released_at": self.now.isoformat(), "unit_id": before.unit_id, "bidang_id": before.bidang_id},
+            answer=Answer(
+                text=text,
+                released_at=self.now,
+                unit_id=before.unit_id,
+                bidang_id=before.bidang_id,
+            ),
         )
         self.event(ev.ComplaintResponded, message_id=message_id)
 
     def _return_for_rework(self, before: Complaint) -> None:
         note = _need(self.change.text, "text (what to rework)")
         message_id = self.message("rework", note, "internal")
-        self._extra(draft=None)
+        self._update(draft=None)
         self.event(ev.AnswerReturnedForRework, message_id=message_id)
 
     def _add_note(self, before: Complaint) -> None:
@@ -367,18 +449,31 @@ class _Step:
         )
 
     def _rate(self, before: Complaint) -> None:
-        if before.extra.get("rating"):
-            raise AlreadyRated("Pengaduan ini sudah dinilai. / This complaint has already been rated.")
+        if before.rating is not None:
+            raise AlreadyRated(
+                "Pengaduan ini sudah dinilai. / This complaint has already been rated."
+            )
         score = _need(self.change.score, "score")
         if not 1 <= int(score) <= 5:
             raise Unprocessable("score must be 1 to 5", code="invalid_score")
         comment = (self.change.text or "").strip()
         message_id = self.message("rating_comment", comment, "public") if comment else None
-        self._extra(rating={"score": int(score), "at": self.now.isoformat()})
-        self.event(ev.ComplaintRated, score=int(score), has_comment=bool(comment), message_id=message_id)
+        self._update(rating=Rating(score=int(score), at=self.now))
+        self.event(
+            ev.ComplaintRated, score=int(score), has_comment=bool(comment), message_id=message_id
+        )
 
 
 # --- read, decide, write -----------------------------------------------------------------------
+
+
+def is_rated(complaint: Complaint) -> bool:
+    return complaint.rating is not None
+
+
+def actions_for(complaint: Complaint, role: Role) -> list[Action]:
+    """What ``role`` may do to this complaint now (a rated complaint is not rated again)."""
+    return allowed_actions(complaint.status, role, complaint.sub_state, rated=is_rated(complaint))
 
 
 def state_of(complaint: Complaint, role: Role) -> dict[str, Any]:
@@ -389,12 +484,12 @@ def state_of(complaint: Complaint, role: Role) -> dict[str, Any]:
         "version": complaint.version,
         "unit_id": complaint.unit_id,
         "bidang_id": complaint.bidang_id,
-        "allowed_actions": [str(a) for a in allowed_actions(complaint.status, role, complaint.sub_state)],
+        "allowed_actions": [str(a) for a in actions_for(complaint, role)],
     }
 
 
 def act(
-    repository: ComplaintRepository,
+    store: ComplaintStore,
     complaint_id: str,
     change: Change,
     clock: Clock,
@@ -405,34 +500,31 @@ def act(
     check: Callable[[Complaint], None] | None = None,
     complaint: Complaint | None = None,
 ) -> Outcome:
-    """Read, decide, write once. ``expected_version`` (what the officer saw) makes a stale
-    screen a 409 rather than a silent overwrite; two writers racing on one version: one wins,
-    the other gets ``VersionConflict`` with the state that won. Citizens and the system pass
-    ``attempts`` > 1: they have no screen to reload, so a lost race is simply decided again.
-    ``check`` (e.g. the officer's unit) runs on every fresh read, before deciding."""
-    for attempt in range(attempts):
-        current = complaint if (complaint is not None and attempt == 0) else repository.get(complaint_id)
-        if current is None:
-            raise NotFound("no complaint has this tracking id")
+    """One request through the store's ``change``. ``expected_version`` (what the officer saw)
+    makes a stale screen a 409 rather than a silent overwrite; two writers racing on one
+    version: one wins, the other gets ``VersionConflict`` with the state that won. Citizens and
+    the system pass ``attempts`` > 1: they have no screen to reload, so a lost race is simply
+    decided again. ``check`` (e.g. the officer's unit) runs on every fresh read, before
+    deciding; ``complaint`` is the one the caller has just read, decided on first."""
+    role = change.actor.role
+
+    def decide(current: Complaint) -> Outcome:
         if check:
             check(current)
         if expected_version is not None and current.version != expected_version:
             raise VersionConflict(
                 f"Aduan sudah diubah (versi {current.version}, bukan {expected_version}); muat ulang. "
                 "The complaint was changed by someone else; reload it.",
-                details=state_of(current, change.actor.role),
+                details=state_of(current, role),
             )
-        outcome = apply(current, change, clock, now, correlation_id)
-        extra = [repository.message_put(complaint_id, m) for m in outcome.messages]
-        try:
-            saved = repository.save(outcome.complaint, current.version, outcome.events, extra=extra)
-        except VersionConflict:
-            if attempt + 1 < attempts:
-                continue
-            latest = repository.get(complaint_id)
-            raise VersionConflict(
-                "Aduan baru saja diubah oleh petugas lain; muat ulang. The complaint was just changed by someone else; reload it.",
-                details=state_of(latest, change.actor.role) if latest else None,
-            ) from None
-        return Outcome(saved, outcome.events, outcome.messages)
-    raise AssertionError("unreachable")  # pragma: no cover
+        return apply(current, change, clock, now, correlation_id)
+
+    try:
+        outcome = store.change(complaint_id, decide, attempts=attempts, read=complaint)
+    except ChangeRaced as lost:
+        raise VersionConflict(
+            "Aduan baru saja diubah oleh petugas lain; muat ulang. The complaint was just changed by someone else; reload it.",
+            details=state_of(lost.latest, role) if lost.latest else None,
+        ) from None
+    assert outcome is not None  # apply always decides (or refuses)
+    return outcome

@@ -1,9 +1,9 @@
-"""Events of the officers' workflow (issue 4): every lifecycle transition, the SLA sweep's steps,
+"""Events of the officers' workflow: every lifecycle transition, the SLA sweep's steps,
 duplicate suggestions and officer notifications.
 
-Sources name the service that writes the event: ``aduan.officer`` (the officer API),
-``aduan.intake`` (the citizen's reply and rating), ``aduan.routing`` (duplicate suggestions and
-the SLA sweep, which runs in routing) and ``aduan.notify``. Like every event, none carries a
+Sources name the service that writes the event: ``aduan.casework`` (the officer API and the SLA
+sweep), ``aduan.intake`` (the citizen's reply and rating), ``aduan.routing`` (duplicate
+suggestions) and ``aduan.notify``. Like every event, none carries a
 citizen's personal data: texts a citizen wrote stay in the complaint's message items, and an
 officer appears only as their opaque user-pool id (``actor_id``).
 """
@@ -56,6 +56,15 @@ class NotAuthorityData(TransitionData):
     proposed_unit_id: str | None = None
 
 
+class ReclassifiedData(TransitionData):
+    category: str
+    from_category: str | None = None
+    kecamatan: str
+    from_kecamatan: str | None = None
+    kelurahan: str | None = None
+    from_kelurahan: str | None = None
+
+
 class ArchivedData(TransitionData):
     reason_code: Literal["spam", "duplicate", "out_of_scope", "other"]
     reason: str  # shown to the citizen
@@ -65,6 +74,12 @@ class ArchivedData(TransitionData):
 class AnswerData(TransitionData):
     message_id: str
     check_problems: list[str] = []  # answer_check codes at the time (empty: passes)
+
+
+class DraftData(AnswerData):
+    # A new version of a draft still waiting for release: the unit admin was told of the
+    # round already, so notify tells nobody again.
+    redraft: bool = False
 
 
 class NoteData(TransitionData):
@@ -116,7 +131,7 @@ class OfficerNotifiedData(NotificationSentData):
 
 
 class _Officer(DomainEvent):
-    SOURCE: ClassVar[str] = "aduan.officer"
+    SOURCE: ClassVar[str] = "aduan.casework"
 
 
 class ComplaintVerified(_Officer):
@@ -149,8 +164,14 @@ class ComplaintArchived(_Officer):
     data: ArchivedData
 
 
+class ComplaintReclassified(_Officer):
+    """Ubah klasifikasi: an officer corrected the category or the area (history only)."""
+
+    data: ReclassifiedData
+
+
 class AnswerDrafted(_Officer):
-    data: AnswerData
+    data: DraftData
 
 
 class AnswerReturnedForRework(_Officer):
@@ -184,7 +205,7 @@ class ComplaintRated(DomainEvent):
 class ComplaintAutoClosed(DomainEvent):
     """The SLA sweep closed an answer the citizen left unanswered for 10 working days."""
 
-    SOURCE: ClassVar[str] = "aduan.routing"
+    SOURCE: ClassVar[str] = "aduan.casework"
     data: ClosedData
 
 
@@ -196,14 +217,14 @@ class PossibleDuplicateFound(DomainEvent):
 class DeadlineApproaching(DomainEvent):
     """One working day before a deadline (the SLA sweep's reminder)."""
 
-    SOURCE: ClassVar[str] = "aduan.routing"
+    SOURCE: ClassVar[str] = "aduan.casework"
     data: DeadlineData
 
 
 class DeadlineBreached(DomainEvent):
     """A deadline passed: first to the unit head, a working day later to the coordinator."""
 
-    SOURCE: ClassVar[str] = "aduan.routing"
+    SOURCE: ClassVar[str] = "aduan.casework"
     data: DeadlineBreachedData
 
 
@@ -232,6 +253,12 @@ TRANSITION_EVENTS: tuple[type[DomainEvent], ...] = (
 )
 SLA_EVENTS: tuple[type[DomainEvent], ...] = (DeadlineApproaching, DeadlineBreached)
 
-for _cls in (*TRANSITION_EVENTS, *SLA_EVENTS, PossibleDuplicateFound, OfficerNotified):
+_REGISTERED: tuple[type[DomainEvent], ...] = (
+    *TRANSITION_EVENTS,
+    *SLA_EVENTS,
+    PossibleDuplicateFound,
+    OfficerNotified,
+    ComplaintReclassified,
+)
+for _cls in _REGISTERED:
     register(_cls)
-

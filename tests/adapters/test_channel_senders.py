@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+from aduan.provider_http import SendFailed
 from aduan.settings import Settings
 from infra.local.defaults import local_secrets
 from infra.local.fake_providers import FakeProviders
-from notify.senders import SendFailed
-from notify.senders.lapor import send_lapor_status, status_body
+from lapor.sender import send_lapor_status, status_body
 from notify.senders.telegram import send_telegram
 from notify.senders.whatsapp import send_whatsapp
 
@@ -26,16 +28,24 @@ def settings(fake):
     for key, value in list(values.items()):
         if value.startswith("http://127.0.0.1:3001"):
             values[key] = fake.url + value[len("http://127.0.0.1:3001") :]
-    return Settings.model_validate({k: v for k, v in values.items() if k in Settings.model_fields})
+    return Settings.from_env(values)
 
 
 def test_whatsapp_text_inside_the_window_and_the_template_outside(fake, settings):
-    text_id = send_whatsapp(settings, "+6281234567890", "Yth. Bapak/Ibu,\nnomor 7K3MQ-9XWT2", window=True)
-    template_id = send_whatsapp(settings, "+6281234567890", "Yth. Bapak/Ibu,\nnomor 7K3MQ-9XWT2", window=False)
+    text_id = send_whatsapp(
+        settings, "+6281234567890", "Yth. Bapak/Ibu,\nnomor 7K3MQ-9XWT2", window=True
+    )
+    template_id = send_whatsapp(
+        settings, "+6281234567890", "Yth. Bapak/Ibu,\nnomor 7K3MQ-9XWT2", window=False
+    )
     text, template = fake.messages("whatsapp")
     assert (text["provider_message_id"], template["provider_message_id"]) == (text_id, template_id)
     assert text["raw"]["type"] == "text" and text["to"] == "6281234567890"
-    assert template["template"] == {"name": "aduan_pemberitahuan", "language": "id", "parameters": ["Yth. Bapak/Ibu, | nomor 7K3MQ-9XWT2"]}
+    assert template["template"] == {
+        "name": "aduan_pemberitahuan",
+        "language": "id",
+        "parameters": ["Yth. Bapak/Ibu, | nomor 7K3MQ-9XWT2"],
+    }
 
 
 def test_a_throttled_whatsapp_send_is_retried(fake, settings):
@@ -45,7 +55,7 @@ def test_a_throttled_whatsapp_send_is_retried(fake, settings):
 
 
 def test_a_refused_whatsapp_send_is_permanent(settings):
-    wrong = settings.model_copy(update={"whatsapp_phone_number_id": "000"})
+    wrong = dataclasses.replace(settings, whatsapp_phone_number_id="000")
     with pytest.raises(SendFailed) as failed:
         send_whatsapp(wrong, "6281234567890", "halo", window=True)
     assert failed.value.permanent
@@ -59,10 +69,16 @@ def test_telegram_send_message_and_its_retry_after(fake, settings):
 
 
 def test_lapor_hears_the_status_and_a_lasting_outage_is_retried_later(fake, settings):
-    send_lapor_status(settings, "4812763", status_body("7K3MQ-9XWT2", "verified", "Terverifikasi", "Status: Terverifikasi."))
+    send_lapor_status(
+        settings,
+        "4812763",
+        status_body("7K3MQ-9XWT2", "verified", "Terverifikasi", "Status: Terverifikasi."),
+    )
     [forwarded] = fake.messages("lapor")
     assert forwarded["to"] == "4812763" and forwarded["raw"]["tracking_id"] == "7K3MQ-9XWT2"
     fake.add_fault("lapor", 503, count=10)
     with pytest.raises(SendFailed) as failed:
-        send_lapor_status(settings, "4812763", status_body("7K3MQ-9XWT2", "closed", "Selesai", "Selesai."))
+        send_lapor_status(
+            settings, "4812763", status_body("7K3MQ-9XWT2", "closed", "Selesai", "Selesai.")
+        )
     assert not failed.value.permanent  # the record fails; SQS retries it, then the DLQ keeps it

@@ -55,8 +55,14 @@ class Gateway:
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 # self.headers is case-insensitive, as HTTP header names are.
-                outer.requests.append({"method": self.command, "path": self.path,
-                                       "headers": self.headers, "body": self.rfile.read(length)})
+                outer.requests.append(
+                    {
+                        "method": self.command,
+                        "path": self.path,
+                        "headers": self.headers,
+                        "body": self.rfile.read(length),
+                    }
+                )
                 reply = b'{"ok": true}'
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -137,8 +143,10 @@ def delete(url: str) -> citizen.Sent:
 def twilio_form(fake: FakeProviders, fields: dict[str, str]) -> citizen.Sent:
     account = S["TWILIO_ACCOUNT_SID"]
     auth = base64.b64encode(f"{account}:{S['TWILIO_AUTH_TOKEN']}".encode()).decode()
-    headers = {"Content-Type": "application/x-www-form-urlencoded",
-               "Authorization": f"Basic {auth}"}
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Authorization": f"Basic {auth}",
+    }
     url = f"{fake.url}/2010-04-01/Accounts/{account}/Messages.json"
     return citizen.request(url, urllib.parse.urlencode(fields).encode(), headers)
 
@@ -148,8 +156,13 @@ def send_sms(client: Client, body: str = "hai", **kwargs: Any) -> Any:
 
 
 def send_wa(fake: FakeProviders, body: str = "x", to: str = MSISDN) -> citizen.Sent:
-    message = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to,
-               "type": "text", "text": {"preview_url": False, "body": body}}
+    message = {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": to,
+        "type": "text",
+        "text": {"preview_url": False, "body": body},
+    }
     return post_json(fake.url + WA, message, WA_TOKEN)
 
 
@@ -238,14 +251,24 @@ def test_whatsapp_text_send_answers_like_graph(fake):
 
 def test_whatsapp_template_is_recorded_with_its_parameters(fake):
     parameters = [{"type": "text", "text": "ADN-7K2Q"}, {"type": "text", "text": "Diproses"}]
-    template = {"name": "status_aduan", "language": {"code": "id"},
-                "components": [{"type": "body", "parameters": parameters}]}
-    message = {"messaging_product": "whatsapp", "to": MSISDN, "type": "template",
-               "template": template}
+    template = {
+        "name": "status_aduan",
+        "language": {"code": "id"},
+        "components": [{"type": "body", "parameters": parameters}],
+    }
+    message = {
+        "messaging_product": "whatsapp",
+        "to": MSISDN,
+        "type": "template",
+        "template": template,
+    }
     assert post_json(fake.url + WA, message, WA_TOKEN).status == 200
     [entry] = fake.messages(channel="whatsapp")
-    assert entry["template"] == {"name": "status_aduan", "language": "id",
-                                 "parameters": ["ADN-7K2Q", "Diproses"]}
+    assert entry["template"] == {
+        "name": "status_aduan",
+        "language": "id",
+        "parameters": ["ADN-7K2Q", "Diproses"],
+    }
 
 
 def test_whatsapp_auth_and_bad_bodies_fail_like_graph(fake):
@@ -291,8 +314,9 @@ def test_whatsapp_media_round_trip(fake):
 
 
 def test_telegram_send_message_json_and_form(fake):
-    sent = send_tg(fake, {"chat_id": 12345, "text": "<b>ADN-7K2Q</b> diterima",
-                          "parse_mode": "HTML"})
+    sent = send_tg(
+        fake, {"chat_id": 12345, "text": "<b>ADN-7K2Q</b> diterima", "parse_mode": "HTML"}
+    )
     assert sent.status == 200 and sent.json()["ok"] is True
     result = sent.json()["result"]
     assert result["chat"]["id"] == 12345 and result["from"]["is_bot"] is True
@@ -338,8 +362,11 @@ def test_telegram_get_file_round_trip(fake):
 
 def test_lapor_status_forwarding(fake):
     url = f"{fake.url}/lapor/api/v1/reports/LAPOR-123/status"
-    update = {"status": "in_progress", "status_label": "Diproses",
-              "message": "Sedang ditangani DPUPRPKP"}
+    update = {
+        "status": "in_progress",
+        "status_label": "Diproses",
+        "message": "Sedang ditangani DPUPRPKP",
+    }
     assert post_json(url, update).status == 401
     assert post_json(url, {"message": "no status"}, LAPOR_TOKEN).status == 400
     sent = post_json(url, update, LAPOR_TOKEN)
@@ -385,8 +412,13 @@ def test_fault_injection_429_then_success(fake, twilio_client):
     [
         ("whatsapp", 503, send_wa),
         ("telegram", 429, lambda fake: send_tg(fake, {"chat_id": 1, "text": "x"})),
-        ("lapor", 500, lambda fake: post_json(f"{fake.url}/lapor/api/v1/reports/L-1/status",
-                                              {"status": "closed"}, LAPOR_TOKEN)),
+        (
+            "lapor",
+            500,
+            lambda fake: post_json(
+                f"{fake.url}/lapor/api/v1/reports/L-1/status", {"status": "closed"}, LAPOR_TOKEN
+            ),
+        ),
     ],
 )
 def test_fault_injection_per_channel(fake, channel, status, send):
@@ -394,8 +426,12 @@ def test_fault_injection_per_channel(fake, channel, status, send):
     failed = send(fake)
     assert failed.status == status
     if channel == "telegram":
-        assert failed.json() == {"ok": False, "error_code": 429, "parameters": {"retry_after": 1},
-                                 "description": "Too Many Requests: retry after 1"}
+        assert failed.json() == {
+            "ok": False,
+            "error_code": 429,
+            "parameters": {"retry_after": 1},
+            "description": "Too Many Requests: retry after 1",
+        }
     if channel == "whatsapp":
         assert failed.json()["error"]["code"] == 131016
     assert send(fake).status == 200
@@ -426,8 +462,9 @@ def test_deliver_whatsapp_status_webhook_is_signed(fake, gateway):
     assert answer.status == 200 and answer.json()["status"] == 200
     request = gateway.last
     assert request["path"] == "/webhooks/whatsapp"
-    assert hmac.compare_digest(request["headers"]["X-Hub-Signature-256"],
-                               hub_signature(request["body"]))
+    assert hmac.compare_digest(
+        request["headers"]["X-Hub-Signature-256"], hub_signature(request["body"])
+    )
     value = wa_value(request["body"])
     assert value["metadata"]["phone_number_id"] == S["WHATSAPP_PHONE_NUMBER_ID"]
     expected = {"id": wamid, "status": "delivered", "recipient_id": MSISDN}
@@ -463,18 +500,27 @@ def moto_endpoint():
 
 
 def test_ses_mail_sent_through_moto_is_in_the_outbox(moto_endpoint):
-    ses = boto3.client("ses", endpoint_url=moto_endpoint, region_name="ap-southeast-3",
-                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    ses = boto3.client(
+        "ses",
+        endpoint_url=moto_endpoint,
+        region_name="ap-southeast-3",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
     sender = "aduan@kota.example.go.id"
     ses.verify_email_identity(EmailAddress=sender)
-    raw = (f"From: {sender}\r\nTo: warga.raw@example.com\r\nSubject: Status aduan\r\n"
-           "Content-Type: text/plain; charset=utf-8\r\n\r\nAduan Anda sedang diproses.\r\n")
+    raw = (
+        f"From: {sender}\r\nTo: warga.raw@example.com\r\nSubject: Status aduan\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nAduan Anda sedang diproses.\r\n"
+    )
     with FakeProviders(port=0, moto_endpoint=moto_endpoint, secrets=S) as fake:
         ses.send_email(
             Source=sender,
             Destination={"ToAddresses": ["warga.ses@example.com"]},
-            Message={"Subject": {"Data": "Aduan ADN-7K2Q diterima"},
-                     "Body": {"Text": {"Data": "Terima kasih, aduan Anda kami terima."}}},
+            Message={
+                "Subject": {"Data": "Aduan ADN-7K2Q diterima"},
+                "Body": {"Text": {"Data": "Terima kasih, aduan Anda kami terima."}},
+            },
         )
         ses.send_raw_email(Source=sender, RawMessage={"Data": raw.encode()})
         url = fake.url + "/_outbox?channel=email&to=warga.ses@example.com"
@@ -496,8 +542,9 @@ def test_ses_mail_sent_through_moto_is_in_the_outbox(moto_endpoint):
 
 def test_citizen_whatsapp_signature_over_meta_escaped_raw_body(fake, gateway):
     text = "Jalan rusak di Sawojajar, dekat kafé — tolong"
-    sent = citizen.send_whatsapp(gateway.url, from_="+" + MSISDN, text=text, name="Siti",
-                                 fake_url=fake.url)
+    sent = citizen.send_whatsapp(
+        gateway.url, from_="+" + MSISDN, text=text, name="Siti", fake_url=fake.url
+    )
     assert sent.status == 200
     raw = gateway.last["body"]
     assert b"\\u00e9" in raw and "é".encode() not in raw  # escaped as Meta escapes it
@@ -506,8 +553,10 @@ def test_citizen_whatsapp_signature_over_meta_escaped_raw_body(fake, gateway):
     payload = json.loads(raw)
     assert payload["object"] == "whatsapp_business_account"
     value = wa_value(raw)
-    assert value["metadata"] == {"display_phone_number": S["WHATSAPP_DISPLAY_PHONE_NUMBER"],
-                                 "phone_number_id": S["WHATSAPP_PHONE_NUMBER_ID"]}
+    assert value["metadata"] == {
+        "display_phone_number": S["WHATSAPP_DISPLAY_PHONE_NUMBER"],
+        "phone_number_id": S["WHATSAPP_PHONE_NUMBER_ID"],
+    }
     assert value["contacts"] == [{"profile": {"name": "Siti"}, "wa_id": MSISDN}]
     [message] = value["messages"]
     assert message["from"] == MSISDN and message["type"] == "text"
@@ -516,8 +565,9 @@ def test_citizen_whatsapp_signature_over_meta_escaped_raw_body(fake, gateway):
 
 
 def test_citizen_whatsapp_photo_is_fetchable_from_the_fake(fake, gateway, photo):
-    citizen.send_whatsapp(gateway.url, from_=MSISDN, text="Lubang besar", photo=photo,
-                          fake_url=fake.url)
+    citizen.send_whatsapp(
+        gateway.url, from_=MSISDN, text="Lubang besar", photo=photo, fake_url=fake.url
+    )
     [message] = wa_value(gateway.last["body"])["messages"]
     assert message["type"] == "image" and message["image"]["caption"] == "Lubang besar"
     url = wa_media_info(fake, message["image"]["id"]).json()["url"]
@@ -525,13 +575,17 @@ def test_citizen_whatsapp_photo_is_fetchable_from_the_fake(fake, gateway, photo)
 
 
 def test_citizen_whatsapp_wrong_secret_and_handshake(fake, gateway):
-    citizen.send_whatsapp(gateway.url, from_=MSISDN, text="x", app_secret="forged",
-                          fake_url=fake.url)
+    citizen.send_whatsapp(
+        gateway.url, from_=MSISDN, text="x", app_secret="forged", fake_url=fake.url
+    )
     assert gateway.last["headers"]["X-Hub-Signature-256"] != hub_signature(gateway.last["body"])
     citizen.whatsapp_handshake(gateway.url, challenge="4242")
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(gateway.last["path"]).query)
-    assert query == {"hub.mode": ["subscribe"], "hub.challenge": ["4242"],
-                     "hub.verify_token": [local_secrets()["WHATSAPP_VERIFY_TOKEN"]]}
+    assert query == {
+        "hub.mode": ["subscribe"],
+        "hub.challenge": ["4242"],
+        "hub.verify_token": [local_secrets()["WHATSAPP_VERIFY_TOKEN"]],
+    }
 
 
 def test_citizen_telegram_update(fake, gateway, photo):
@@ -542,8 +596,9 @@ def test_citizen_telegram_update(fake, gateway, photo):
     assert first["message"]["chat"] == {"id": 12345, "first_name": "Warga", "type": "private"}
     assert first["message"]["from"]["id"] == 12345
     assert first["message"]["text"] == "Lampu jalan mati"
-    citizen.send_telegram(gateway.url, chat_id=12345, text="Ini fotonya", photo=photo,
-                          fake_url=fake.url)
+    citizen.send_telegram(
+        gateway.url, chat_id=12345, text="Ini fotonya", photo=photo, fake_url=fake.url
+    )
     second = json.loads(gateway.last["body"])
     assert second["update_id"] > first["update_id"]  # monotonic, as Telegram's
     assert second["message"]["caption"] == "Ini fotonya"
@@ -555,8 +610,14 @@ def test_citizen_telegram_update(fake, gateway, photo):
 def test_citizen_sms_signed_over_the_public_url(fake, gateway, photo):
     public = "https://aduan.example.go.id"
     text = "SAMBAT lampu jalan mati di Klojen"
-    sent = citizen.send_sms(gateway.url, from_="+" + MSISDN, text=text, public_base_url=public,
-                            photo=photo, fake_url=fake.url)
+    sent = citizen.send_sms(
+        gateway.url,
+        from_="+" + MSISDN,
+        text=text,
+        public_base_url=public,
+        photo=photo,
+        fake_url=fake.url,
+    )
     assert sent.status == 200 and gateway.last["path"] == "/webhooks/sms"
     params = gateway.form()
     signature = gateway.last["headers"]["X-Twilio-Signature"]
@@ -587,8 +648,12 @@ def verify_sns(message: dict[str, Any]) -> None:
 @pytest.mark.parametrize("version", ["2", "1"])
 def test_citizen_email_is_a_signed_ses_notification(fake, gateway, photo, version):
     sent = citizen.send_email(
-        gateway.url, from_="warga@example.com", subject="Sampah belum diangkut",
-        text="Sudah tiga hari di Jl. Ijen.", photo=photo, signature_version=version,
+        gateway.url,
+        from_="warga@example.com",
+        subject="Sampah belum diangkut",
+        text="Sudah tiga hari di Jl. Ijen.",
+        photo=photo,
+        signature_version=version,
         fake_url=fake.url,
     )
     assert sent.status == 200
@@ -629,9 +694,15 @@ def test_citizen_sns_subscription_confirmation(fake, gateway):
 
 def test_citizen_lapor_standard_webhook_signature(fake, gateway):
     text = "Drainase tersumbat di Sukun"
-    sent = citizen.send_lapor(gateway.url, tracking_id="LAPOR-123", text=text,
-                              category="drainase", anonymous=True, reporter_name="Budi",
-                              fake_url=fake.url)
+    sent = citizen.send_lapor(
+        gateway.url,
+        tracking_id="LAPOR-123",
+        text=text,
+        category="drainase",
+        anonymous=True,
+        reporter_name="Budi",
+        fake_url=fake.url,
+    )
     assert sent.status == 200
     headers, body = gateway.last["headers"], gateway.last["body"]
     msg_id, timestamp = headers["webhook-id"], headers["webhook-timestamp"]
@@ -640,23 +711,53 @@ def test_citizen_lapor_standard_webhook_signature(fake, gateway):
     assert "v1," + base64.b64encode(digest).decode() in headers["webhook-signature"].split(" ")
     payload = json.loads(body)
     assert payload["type"] == "report.created"
-    expected = {"tracking_id": "LAPOR-123", "content": text, "category": "drainase",
-                "anonymous": True, "confidential": False, "reporter": {"name": "Budi"}}
+    expected = {
+        "tracking_id": "LAPOR-123",
+        "content": text,
+        "category": "drainase",
+        "anonymous": True,
+        "confidential": False,
+        "reporter": {"name": "Budi"},
+    }
     assert payload["data"].items() >= expected.items()
     assert payload["data"]["created_at"].endswith("Z")
-    citizen.send_lapor(gateway.url, tracking_id="LAPOR-123", text="x", timestamp=1_000_000_000,
-                       webhook_id="msg_replay", fake_url=fake.url)
+    citizen.send_lapor(
+        gateway.url,
+        tracking_id="LAPOR-123",
+        text="x",
+        timestamp=1_000_000_000,
+        webhook_id="msg_replay",
+        fake_url=fake.url,
+    )
     assert gateway.last["headers"]["webhook-timestamp"] == "1000000000"
     assert gateway.last["headers"]["webhook-id"] == "msg_replay"
 
 
 def test_citizen_cli_prints_status_and_reads_secrets_from_env(fake, gateway):
-    env = {**os.environ, "TWILIO_AUTH_TOKEN": "token-from-env",
-           "PUBLIC_BASE_URL": "https://publik.example"}
+    env = {
+        **os.environ,
+        "TWILIO_AUTH_TOKEN": "token-from-env",
+        "PUBLIC_BASE_URL": "https://publik.example",
+    }
     done = subprocess.run(
-        [sys.executable, "-m", "infra.local.citizen", "--gateway", gateway.url,
-         "--fake", fake.url, "sms", "--from", "+" + MSISDN, "SAMBAT lampu jalan mati"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "infra.local.citizen",
+            "--gateway",
+            gateway.url,
+            "--fake",
+            fake.url,
+            "sms",
+            "--from",
+            "+" + MSISDN,
+            "SAMBAT lampu jalan mati",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "HTTP 200" and '{"ok": true}' in done.stdout

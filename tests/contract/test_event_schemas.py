@@ -11,7 +11,9 @@ def test_every_event_has_a_checked_in_schema_equal_to_the_code():
     files = schemas.rendered()
     for path, text in files.items():
         assert path.exists(), f"{path.name} is missing: run `python -m infra.schemas`"
-        assert json.loads(path.read_text()) == json.loads(text), f"{path.name} differs from the code: run `python -m infra.schemas`"
+        assert json.loads(path.read_text()) == json.loads(text), (
+            f"{path.name} differs from the code: run `python -m infra.schemas`"
+        )
     stray = {p.name for p in schemas.OUT.glob("*.json")} - {p.name for p in files}
     assert not stray, f"schemas without an event model: {stray}"
 
@@ -29,7 +31,13 @@ def test_an_event_round_trips_through_its_json():
     from aduan.events import ComplaintReceived, ComplaintReceivedData, parse_event
 
     event = ComplaintReceived(
-        data=ComplaintReceivedData(complaint_id="A0B1C-D2E3F", channel="web", title="t", description="d", received_at=datetime.now(UTC))
+        data=ComplaintReceivedData(
+            complaint_id="A0B1C-D2E3F",
+            channel="web",
+            title="t",
+            description="d",
+            received_at=datetime.now(UTC),
+        )
     )
     again = parse_event("ComplaintReceived", json.loads(event.detail_json()))
     assert again == event

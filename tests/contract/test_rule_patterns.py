@@ -49,7 +49,9 @@ def consumer_of(queue_logical_id: str) -> str:
         if resource["Type"] != "AWS::Serverless::Function":
             continue
         for event in resource["Properties"].get("Events", {}).values():
-            if event["Type"] == "SQS" and event["Properties"]["Queue"] == {"Fn::GetAtt": [queue_logical_id, "Arn"]}:
+            if event["Type"] == "SQS" and event["Properties"]["Queue"] == {
+                "Fn::GetAtt": [queue_logical_id, "Arn"]
+            }:
                 return resource["Properties"]["Handler"]
     raise AssertionError(f"no function consumes {queue_logical_id}")
 
@@ -59,8 +61,12 @@ def test_each_rule_delivers_exactly_what_its_consumer_handles(rule, pattern, que
     handler_path = consumer_of(queue)
     module = importlib.import_module(handler_path.rsplit(".", 1)[0])
     handled = set(module.HANDLERS)
-    delivered = {name for name, cls in schemas.event_types().items() if matches(pattern, envelope(cls))}
-    assert delivered == handled, f"{rule} delivers {sorted(delivered)} but {handler_path} handles {sorted(handled)}"
+    delivered = {
+        name for name, cls in schemas.event_types().items() if matches(pattern, envelope(cls))
+    }
+    assert delivered == handled, (
+        f"{rule} delivers {sorted(delivered)} but {handler_path} handles {sorted(handled)}"
+    )
 
 
 def test_our_matcher_agrees_with_what_moto_delivers(moto_endpoint):
@@ -75,21 +81,36 @@ def test_our_matcher_agrees_with_what_moto_delivers(moto_endpoint):
     queues = {}
     for rule, pattern, _ in rules():
         url = sqs.create_queue(QueueName=f"{bus}-{rule}")["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
         events.put_rule(Name=rule, EventBusName=bus, EventPattern=json.dumps(pattern))
         events.put_targets(Rule=rule, EventBusName=bus, Targets=[{"Id": "q", "Arn": arn}])
         queues[rule] = url
     types = schemas.event_types()
     for cls in types.values():
         entry = envelope(cls)
-        events.put_events(Entries=[{"EventBusName": bus, "Source": entry["source"], "DetailType": entry["detail-type"], "Detail": json.dumps(entry["detail"])}])
+        events.put_events(
+            Entries=[
+                {
+                    "EventBusName": bus,
+                    "Source": entry["source"],
+                    "DetailType": entry["detail-type"],
+                    "Detail": json.dumps(entry["detail"]),
+                }
+            ]
+        )
     for rule, pattern, _ in rules():
         expected = {name for name, cls in types.items() if matches(pattern, envelope(cls))}
         got: set[str] = set()
 
-        def drained():
-            for message in sqs.receive_message(QueueUrl=queues[rule], MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages", []):
+        def drained(rule=rule, got=got, expected=expected):
+            for message in sqs.receive_message(
+                QueueUrl=queues[rule], MaxNumberOfMessages=10, WaitTimeSeconds=0
+            ).get("Messages", []):
                 got.add(json.loads(message["Body"])["detail-type"])
             return got == expected
 
-        eventually(drained, timeout=5, what=f"{rule} deliveries {sorted(expected)} (got {sorted(got)})")
+        eventually(
+            drained, timeout=5, what=f"{rule} deliveries {sorted(expected)} (got {sorted(got)})"
+        )

@@ -13,16 +13,29 @@ def unique_phone() -> str:
     return "628" + "".join(random.choice("0123456789") for _ in range(10))
 
 
-def outbox(cloud: Any, channel: str, to: str | None = None, contains: str | None = None) -> list[dict[str, Any]]:
+def outbox(
+    cloud: Any, channel: str, to: str | None = None, contains: str | None = None
+) -> list[dict[str, Any]]:
     return cloud.providers.messages(channel, to, contains)
 
 
-def wait_outbox(cloud: Any, channel: str, to: str | None = None, contains: str | None = None, count: int = 1, what: str = "") -> list[dict[str, Any]]:
+def wait_outbox(
+    cloud: Any,
+    channel: str,
+    to: str | None = None,
+    contains: str | None = None,
+    count: int = 1,
+    what: str = "",
+) -> list[dict[str, Any]]:
     def enough() -> list[dict[str, Any]] | None:
         found = outbox(cloud, channel, to, contains)
         return found if len(found) >= count else None
 
-    return eventually(enough, timeout=30, what=what or f"{count} {channel} message(s) to {to} containing {contains!r}")
+    return eventually(
+        enough,
+        timeout=30,
+        what=what or f"{count} {channel} message(s) to {to} containing {contains!r}",
+    )
 
 
 def timeline(cloud: Any, tracking_id: str) -> list[str]:
@@ -31,14 +44,21 @@ def timeline(cloud: Any, tracking_id: str) -> list[str]:
 
 
 def routed(cloud: Any, tracking_id: str) -> None:
-    eventually(lambda: {"ComplaintRouted", "ComplaintNeedsTriage"} & set(timeline(cloud, tracking_id)), timeout=30, what=f"routing of {tracking_id}")
+    eventually(
+        lambda: {"ComplaintRouted", "ComplaintNeedsTriage"} & set(timeline(cloud, tracking_id)),
+        timeout=30,
+        what=f"routing of {tracking_id}",
+    )
 
 
 def items(cloud: Any, pk: str) -> list[dict[str, Any]]:
     from aduan.dynamo import deserialize
 
     answer = cloud.client("dynamodb").query(
-        TableName=cloud.resources["ComplaintTable"], KeyConditionExpression="PK = :pk", ExpressionAttributeValues={":pk": {"S": pk}}, ConsistentRead=True
+        TableName=cloud.resources["ComplaintTable"],
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": pk}},
+        ConsistentRead=True,
     )
     return [deserialize(i) for i in answer["Items"]]
 

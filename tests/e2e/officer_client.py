@@ -15,9 +15,10 @@ KEL_GOVERNMENT = f"{KEL}.pemerintahan-dan-ketenteraman"
 class Officers:
     """The local cloud's demo officers (infra/local/auth.py), one token each."""
 
-    def __init__(self, cloud: Any) -> None:
+    def __init__(self, cloud: Any, tokens: dict[str, str] | None = None) -> None:
+        """`tokens`: username -> a token to use instead of signing in (one issued before)."""
         self.cloud = cloud
-        self._tokens: dict[str, str] = {}
+        self._tokens: dict[str, str] = dict(tokens or {})
 
     def token(self, username: str) -> str:
         if username not in self._tokens:
@@ -48,14 +49,37 @@ def unique_email() -> str:
     return f"warga-{uuid.uuid4().hex[:8]}@example.com"
 
 
-def submit(cloud: Any, title: str, description: str, kecamatan: str, kelurahan: str, email: str | None = None, **extra: Any) -> str:
+# The citizen's access key of each complaint `submit` filed (the POST answer shows it once).
+ACCESS_KEYS: dict[str, str] = {}
+
+
+def as_citizen(tracking_id: str) -> dict[str, str]:
+    """The header that lets the citizen who filed `tracking_id` act on it."""
+    return {"X-Access-Key": ACCESS_KEYS[tracking_id]}
+
+
+def submit(
+    cloud: Any,
+    title: str,
+    description: str,
+    kecamatan: str,
+    kelurahan: str,
+    email: str | None = None,
+    **extra: Any,
+) -> str:
     """A web complaint, returned once routing has classified it (category known)."""
-    body = {"title": title, "description": description, "location": {"kecamatan": kecamatan, "kelurahan": kelurahan}, **extra}
+    body = {
+        "title": title,
+        "description": description,
+        "location": {"kecamatan": kecamatan, "kelurahan": kelurahan},
+        **extra,
+    }
     if email:
         body["reporter"] = {"name": "Sri Rahayu", "email": email}
     answer = http("POST", f"{cloud.gateway_url}/v1/complaints", body)
     assert answer.status == 202, answer
     tracking_id = answer.json["tracking_id"]
+    ACCESS_KEYS[tracking_id] = answer.json["access_key"]
     officers = Officers(cloud)
 
     def routed() -> bool:

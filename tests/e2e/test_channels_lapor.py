@@ -20,7 +20,12 @@ def lapor_id() -> str:
 
 def test_a_lapor_report_is_routed_and_lapor_hears_our_tracking_id_and_each_status(cloud):
     theirs = lapor_id()
-    sent = citizen.send_lapor(cloud.gateway_url, tracking_id=theirs, text="Jalan berlubang di depan SDN Oro-oro Dowo, Klojen", fake_url=cloud.providers_url)
+    sent = citizen.send_lapor(
+        cloud.gateway_url,
+        tracking_id=theirs,
+        text="Jalan berlubang di depan SDN Oro-oro Dowo, Klojen",
+        fake_url=cloud.providers_url,
+    )
     assert sent.status == 200, sent.text
     ours = sent.json()["tracking_id"]
     complaint = meta(cloud, ours)
@@ -30,16 +35,27 @@ def test_a_lapor_report_is_routed_and_lapor_hears_our_tracking_id_and_each_statu
     routed(cloud, ours)
     # an officer's step reaches LAPOR! too
     officers = Officers(cloud)
-    eventually(lambda: officers.detail("koordinator", ours)["complaint"]["category"], what="routing")
+    eventually(
+        lambda: officers.detail("koordinator", ours)["complaint"]["category"], what="routing"
+    )
     assert officers.act("koordinator", ours, action="verify", verify_only=True).status == 200
-    verified = wait_outbox(cloud, "lapor", to=theirs, contains="Terverifikasi", what="the verified status on LAPOR!")
+    verified = wait_outbox(
+        cloud, "lapor", to=theirs, contains="Terverifikasi", what="the verified status on LAPOR!"
+    )
     assert verified[-1]["raw"]["status"] == "verified"
 
 
 def test_a_lapor_followup_joins_its_report(cloud):
     theirs = lapor_id()
-    ours = citizen.send_lapor(cloud.gateway_url, tracking_id=theirs, text="Sampah menumpuk di Jl. Kawi", fake_url=cloud.providers_url).json()["tracking_id"]
-    payload = citizen.lapor_payload(theirs, "Sudah dua minggu belum diangkut", event_type="report.followup")
+    ours = citizen.send_lapor(
+        cloud.gateway_url,
+        tracking_id=theirs,
+        text="Sampah menumpuk di Jl. Kawi",
+        fake_url=cloud.providers_url,
+    ).json()["tracking_id"]
+    payload = citizen.lapor_payload(
+        theirs, "Sudah dua minggu belum diangkut", event_type="report.followup"
+    )
     answer = citizen.post_lapor(cloud.gateway_url, payload)
     assert answer.json() == {"ok": True, "outcome": "followed_up", "tracking_id": ours}
     eventually(lambda: meta(cloud, ours)["version"] >= 2, what="the follow-up on the complaint")

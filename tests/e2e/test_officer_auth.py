@@ -29,7 +29,13 @@ def pool_token(cloud, expires_in: int = 3600, groups: list[str] | None = None) -
     import jwt
     import moto.cognitoidp
 
-    private = json.loads(gzip.decompress((Path(moto.cognitoidp.__file__).parent / "resources" / "jwks-private.json.gz").read_bytes()))
+    private = json.loads(
+        gzip.decompress(
+            (
+                Path(moto.cognitoidp.__file__).parent / "resources" / "jwks-private.json.gz"
+            ).read_bytes()
+        )
+    )
     key = jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps(private))
     now = int(time.time())
     claims = {
@@ -70,7 +76,11 @@ def test_an_expired_token_signed_by_the_pool_is_401(cloud):
 def test_a_token_for_another_app_client_of_the_pool_is_401(cloud):
     authorizer = cloud.gateway.authorizer
     cognito = cloud.client("cognito-idp")
-    other = cognito.create_user_pool_client(UserPoolId=authorizer.pool_id, ClientName="another-app", ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"])
+    other = cognito.create_user_pool_client(
+        UserPoolId=authorizer.pool_id,
+        ClientName="another-app",
+        ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"],
+    )
     token = cognito.admin_initiate_auth(
         UserPoolId=authorizer.pool_id,
         ClientId=other["UserPoolClient"]["ClientId"],
@@ -83,20 +93,31 @@ def test_a_token_for_another_app_client_of_the_pool_is_401(cloud):
 def test_a_token_from_another_user_pool_is_401(cloud):
     cognito = cloud.client("cognito-idp")
     pool = cognito.create_user_pool(PoolName="somebody-elses-pool")["UserPool"]["Id"]
-    client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="x", ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+    client = cognito.create_user_pool_client(
+        UserPoolId=pool, ClientName="x", ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
     cognito.admin_create_user(UserPoolId=pool, Username="koordinator", MessageAction="SUPPRESS")
-    cognito.admin_set_user_password(UserPoolId=pool, Username="koordinator", Password=DEMO_PASSWORD, Permanent=True)
+    cognito.admin_set_user_password(
+        UserPoolId=pool, Username="koordinator", Password=DEMO_PASSWORD, Permanent=True
+    )
     cognito.create_group(UserPoolId=pool, GroupName="coordinator")
-    cognito.admin_add_user_to_group(UserPoolId=pool, Username="koordinator", GroupName="coordinator")
+    cognito.admin_add_user_to_group(
+        UserPoolId=pool, Username="koordinator", GroupName="coordinator"
+    )
     token = cognito.admin_initiate_auth(
-        UserPoolId=pool, ClientId=client, AuthFlow="ADMIN_USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "koordinator", "PASSWORD": DEMO_PASSWORD}
+        UserPoolId=pool,
+        ClientId=client,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "koordinator", "PASSWORD": DEMO_PASSWORD},
     )["AuthenticationResult"]["IdToken"]
     assert me(cloud, token) == 401
 
 
 def test_a_valid_token_without_an_officer_role_is_403(cloud):
     token = pool_token(cloud, groups=["diskominfo"])
-    answer = http("GET", f"{cloud.gateway_url}/v1/officer/me", headers={"authorization": f"Bearer {token}"})
+    answer = http(
+        "GET", f"{cloud.gateway_url}/v1/officer/me", headers={"authorization": f"Bearer {token}"}
+    )
     assert answer.status == 403 and answer.json["error"]["code"] == "account_not_configured"
 
 

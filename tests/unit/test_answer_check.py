@@ -55,8 +55,14 @@ def test_a_terse_answer_is_too_short_and_impolite() -> None:
 
 @pytest.mark.parametrize(
     "greeting",
-    ["Yth. Ibu Sari,", "Selamat siang Bapak,", "Bapak/Ibu yang kami hormati,", "Halo Kak,",
-     "Assalamu'alaikum Bapak,", "Selamat malam,"],
+    [
+        "Yth. Ibu Sari,",
+        "Selamat siang Bapak,",
+        "Bapak/Ibu yang kami hormati,",
+        "Halo Kak,",
+        "Assalamu'alaikum Bapak,",
+        "Selamat malam,",
+    ],
 )
 def test_common_indonesian_greetings_are_recognised(greeting: str) -> None:
     body = (
@@ -67,8 +73,14 @@ def test_common_indonesian_greetings_are_recognised(greeting: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "closing", ["Terima kasih.", "Salam,\nAdmin Kelurahan", "Hormat kami,", "Wassalamu'alaikum.",
-                "Demikian kami sampaikan."],
+    "closing",
+    [
+        "Terima kasih.",
+        "Salam,\nAdmin Kelurahan",
+        "Hormat kami,",
+        "Wassalamu'alaikum.",
+        "Demikian kami sampaikan.",
+    ],
 )
 def test_common_indonesian_closings_are_recognised(closing: str) -> None:
     body = (

@@ -64,11 +64,25 @@ def test_seed_never_repeats_a_national_holiday(seed: dict) -> None:
 def test_official_2025_and_2026_cuti_bersama_are_days_off(cal: WorkingCalendar) -> None:
     # GIVEN the SKB 3 Menteri lists (2025 as amended on 7 Aug 2025, 2026 of 19 Sep 2025)
     official = [
-        date(2025, 1, 28), date(2025, 3, 28), date(2025, 4, 2), date(2025, 4, 3),
-        date(2025, 4, 4), date(2025, 4, 7), date(2025, 5, 13), date(2025, 5, 30),
-        date(2025, 6, 9), date(2025, 8, 18), date(2025, 12, 26),
-        date(2026, 2, 16), date(2026, 3, 18), date(2026, 3, 20), date(2026, 3, 23),
-        date(2026, 3, 24), date(2026, 5, 15), date(2026, 5, 28), date(2026, 12, 24),
+        date(2025, 1, 28),
+        date(2025, 3, 28),
+        date(2025, 4, 2),
+        date(2025, 4, 3),
+        date(2025, 4, 4),
+        date(2025, 4, 7),
+        date(2025, 5, 13),
+        date(2025, 5, 30),
+        date(2025, 6, 9),
+        date(2025, 8, 18),
+        date(2025, 12, 26),
+        date(2026, 2, 16),
+        date(2026, 3, 18),
+        date(2026, 3, 20),
+        date(2026, 3, 23),
+        date(2026, 3, 24),
+        date(2026, 5, 15),
+        date(2026, 5, 28),
+        date(2026, 12, 24),
     ]
     # WHEN each is asked about  THEN none is a working day, and each says why
     for d in official:

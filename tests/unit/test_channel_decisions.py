@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from aduan.channel_events import MediaItem
-from channels.fetch import MediaRejected, allowed_origins, origin
-from channels.media import checked, sniff
-from notify.senders.lapor import status_body
+from lapor.sender import status_body
+from media.fetch import MediaRejected, allowed_origins, origin
+from media.media import checked, sniff
 from notify.senders.whatsapp import request_body, window_open
 
 NOW = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
@@ -20,7 +20,13 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
 
 @pytest.mark.parametrize(
     "last, open_",
-    [(NOW - timedelta(minutes=5), True), (NOW - timedelta(hours=23), True), (NOW - timedelta(hours=23, minutes=55), False), (NOW - timedelta(days=2), False), (None, False)],
+    [
+        (NOW - timedelta(minutes=5), True),
+        (NOW - timedelta(hours=23), True),
+        (NOW - timedelta(hours=23, minutes=55), False),
+        (NOW - timedelta(days=2), False),
+        (None, False),
+    ],
 )
 def test_free_form_whatsapp_text_only_inside_the_24_hour_window(last, open_):
     assert window_open(last, NOW) is open_
@@ -33,7 +39,9 @@ def test_inside_the_window_whatsapp_gets_the_text():
 
 
 def test_outside_the_window_whatsapp_gets_the_template_with_the_text_flattened():
-    body = request_body("6281234567890", "Yth. Bapak/Ibu,\n\nStatus:   Diproses\n", window=False, language="id")
+    body = request_body(
+        "6281234567890", "Yth. Bapak/Ibu,\n\nStatus:   Diproses\n", window=False, language="id"
+    )
     assert body["type"] == "template" and body["template"]["name"] == "aduan_pemberitahuan"
     assert body["template"]["language"] == {"code": "id"}
     [param] = body["template"]["components"][0]["parameters"]
@@ -41,8 +49,20 @@ def test_outside_the_window_whatsapp_gets_the_template_with_the_text_flattened()
 
 
 def test_lapor_hears_our_tracking_id_the_status_and_the_answer():
-    body = status_body("7K3MQ-9XWT2", "responded", "Ditindaklanjuti", "Status: Ditindaklanjuti.", "Jalan sudah ditambal.")
-    assert body == {"tracking_id": "7K3MQ-9XWT2", "status": "responded", "status_label": "Ditindaklanjuti", "message": "Status: Ditindaklanjuti.", "response": "Jalan sudah ditambal."}
+    body = status_body(
+        "7K3MQ-9XWT2",
+        "responded",
+        "Ditindaklanjuti",
+        "Status: Ditindaklanjuti.",
+        "Jalan sudah ditambal.",
+    )
+    assert body == {
+        "tracking_id": "7K3MQ-9XWT2",
+        "status": "responded",
+        "status_label": "Ditindaklanjuti",
+        "message": "Status: Ditindaklanjuti.",
+        "response": "Jalan sudah ditambal.",
+    }
 
 
 def test_a_photo_is_recognised_by_its_own_bytes():
@@ -52,23 +72,41 @@ def test_a_photo_is_recognised_by_its_own_bytes():
 
 
 def test_a_photo_passes_when_its_type_size_and_digest_are_right():
-    item = MediaItem(provider_ref="m1", mime_type="image/jpeg", sha256=hashlib.sha256(JPEG).hexdigest())
+    item = MediaItem(
+        provider_ref="m1", mime_type="image/jpeg", sha256=hashlib.sha256(JPEG).hexdigest()
+    )
     photo = checked(item, JPEG, "image/jpeg", 1000)
     assert photo.mime_type == "image/jpeg" and photo.size == len(JPEG)
 
 
 @pytest.mark.parametrize(
     "data, sha, limit, reason",
-    [(JPEG, None, 10, "too_large"), (b"MZ\x90\x00 an executable", None, 1000, "type_not_allowed"), (JPEG, "0" * 64, 1000, "digest_mismatch")],
+    [
+        (JPEG, None, 10, "too_large"),
+        (b"MZ\x90\x00 an executable", None, 1000, "type_not_allowed"),
+        (JPEG, "0" * 64, 1000, "digest_mismatch"),
+    ],
 )
 def test_a_photo_is_refused_for_size_type_or_digest(data, sha, limit, reason):
     with pytest.raises(MediaRejected) as refused:
-        checked(MediaItem(provider_ref="m1", mime_type="image/jpeg", sha256=sha), data, "image/jpeg", limit)
+        checked(
+            MediaItem(provider_ref="m1", mime_type="image/jpeg", sha256=sha),
+            data,
+            "image/jpeg",
+            limit,
+        )
     assert refused.value.reason == reason
 
 
 def test_origins_compare_scheme_host_and_port():
-    allowed = allowed_origins(["https://graph.facebook.com", " https://lookaside.fbsbx.com ", "", "http://127.0.0.1:3001/lapor"])
+    allowed = allowed_origins(
+        [
+            "https://graph.facebook.com",
+            " https://lookaside.fbsbx.com ",
+            "",
+            "http://127.0.0.1:3001/lapor",
+        ]
+    )
     assert origin("https://graph.facebook.com/v21.0/123") in allowed
     assert origin("https://lookaside.fbsbx.com:443/x") in allowed
     assert origin("http://127.0.0.1:3001/whatsapp-media/1") in allowed

@@ -3,8 +3,9 @@
 from datetime import UTC, datetime
 
 import pytest
-from intake.channels import telegram
-from intake.channels.inbound import MalformedPayload, SignatureError
+
+from inbound.channels import telegram
+from inbound.channels.inbound import MalformedPayload, SignatureError
 
 SECRET = "aduan_Secret-Token_0123456789"
 CHAT = {"id": 987654321, "first_name": "Budi", "last_name": "Santoso", "type": "private"}
@@ -35,7 +36,7 @@ def test_matching_secret_passes():
 def test_wrong_or_missing_secret_is_401(header):
     with pytest.raises(SignatureError) as err:
         telegram.verify_secret(header, SECRET)
-    assert err.value.status_code == 401
+    assert err.value.status == 401
 
 
 def test_unconfigured_secret_fails_closed():

@@ -25,6 +25,7 @@ def categories() -> list[dict]:
 
 # --- normalisation ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
@@ -65,26 +66,42 @@ def test_number_two_reduplication_is_spelled_out() -> None:
 
 COMPLAINTS = [
     # roads
-    ("Pak, jalan di depan SDN Sawojajar 1 berlubang besar, sudah banyak pengendara motor yang "
-     "jatuh", "roads"),
-    ("Jln. Raya Tlogomas aspalnya mengelupas, kalo hujan jadi kubangan. Mohon segera ditambal",
-     "roads"),
+    (
+        "Pak, jalan di depan SDN Sawojajar 1 berlubang besar, sudah banyak pengendara motor yang "
+        "jatuh",
+        "roads",
+    ),
+    (
+        "Jln. Raya Tlogomas aspalnya mengelupas, kalo hujan jadi kubangan. Mohon segera ditambal",
+        "roads",
+    ),
     # drainage
-    ("Selokan depan rumah saya di Bunulrejo mampet, tiap hujan air meluap sampai masuk rumah",
-     "drainage"),
-    ("Banjir lagi di perempatan Galunggung, genangan setinggi lutut, drainase gak berfungsi",
-     "drainage"),
+    (
+        "Selokan depan rumah saya di Bunulrejo mampet, tiap hujan air meluap sampai masuk rumah",
+        "drainage",
+    ),
+    (
+        "Banjir lagi di perempatan Galunggung, genangan setinggi lutut, drainase gak berfungsi",
+        "drainage",
+    ),
     # waste
-    ("Sampah di TPS Jl. Ciliwung menumpuk sudah 4 hari gak diangkut, baunya menyengat sampai ke "
-     "rumah warga", "waste"),
+    (
+        "Sampah di TPS Jl. Ciliwung menumpuk sudah 4 hari gak diangkut, baunya menyengat sampai ke "
+        "rumah warga",
+        "waste",
+    ),
     ("Ada warga yang bakar sampah tiap sore di lahan kosong, asapnya masuk rumah", "waste"),
     # street lighting
-    ("Pak, lampu PJU di jl. Soekarno Hatta mati sudah seminggu, gelap sekali kalau malam",
-     "street_lighting"),
+    (
+        "Pak, lampu PJU di jl. Soekarno Hatta mati sudah seminggu, gelap sekali kalau malam",
+        "street_lighting",
+    ),
     ("Lampu jalan di gang 3 Sumbersari padam semua, rawan begal", "street_lighting"),
     # water supply
-    ("Air PDAM di perumahan Sawojajar mati sejak kemarin pagi, tidak ada pemberitahuan",
-     "water_supply"),
+    (
+        "Air PDAM di perumahan Sawojajar mati sejak kemarin pagi, tidak ada pemberitahuan",
+        "water_supply",
+    ),
     ("Airnya keruh dan bau kaporit, sudah lapor ke Tugu Tirta belum ada tindakan", "water_supply"),
     # health
     ("Antrean di puskesmas Dinoyo panjang sekali, dokternya baru datang jam 10", "health"),
@@ -94,27 +111,40 @@ COMPLAINTS = [
     ("Mau urus akta kelahiran anak di Dispendukcapil, sistemnya offline terus", "civil_registry"),
     ("KK sy salah nama, sdh 2x bolak balik ke kelurahan", "civil_registry"),
     # public order
-    ("PKL di trotoar depan Alun-alun makan trotoar, pejalan kaki terpaksa turun ke jalan",
-     "public_order"),
-    ("Tiap malam ada sound horeg dan anak muda mabuk-mabukan di pos kamling, sangat berisik",
-     "public_order"),
+    (
+        "PKL di trotoar depan Alun-alun makan trotoar, pejalan kaki terpaksa turun ke jalan",
+        "public_order",
+    ),
+    (
+        "Tiap malam ada sound horeg dan anak muda mabuk-mabukan di pos kamling, sangat berisik",
+        "public_order",
+    ),
     # traffic and parking
-    ("Jukir di depan minimarket Jl. Soekarno Hatta narik parkir Rp5.000 padahal ada tulisan "
-     "parkir gratis", "traffic_parking"),
+    (
+        "Jukir di depan minimarket Jl. Soekarno Hatta narik parkir Rp5.000 padahal ada tulisan "
+        "parkir gratis",
+        "traffic_parking",
+    ),
     ("Lampu lalu lintas perempatan ITN mati, macet parah tiap pagi", "traffic_parking"),
     ("Angkot AL sering ngetem lama di depan terminal Arjosari bikin macet", "traffic_parking"),
     # permits
     ("Pengurusan PBG saya sudah 2 bulan belum keluar, padahal berkas lengkap", "permits"),
     ("Bagaimana cara daftar NIB lewat OSS untuk usaha warung?", "permits"),
     # social assistance
-    ("Keluarga saya miskin tapi tidak pernah dapat bantuan, kata RT tidak terdaftar DTKS",
-     "social_assistance"),
-    ("BLT tahap ini belum cair, padahal tetangga yang mampu malah dapat. Bansos salah sasaran",
-     "social_assistance"),
+    (
+        "Keluarga saya miskin tapi tidak pernah dapat bantuan, kata RT tidak terdaftar DTKS",
+        "social_assistance",
+    ),
+    (
+        "BLT tahap ini belum cair, padahal tetangga yang mampu malah dapat. Bansos salah sasaran",
+        "social_assistance",
+    ),
     # parks and trees
     ("Pohon besar di Jl. Ijen rawan tumbang, rantingnya sudah patah menimpa kabel", "parks_trees"),
-    ("Mohon pangkas pohon di taman kota depan balai kota, dahannya sudah menjuntai ke jalan",
-     "parks_trees"),
+    (
+        "Mohon pangkas pohon di taman kota depan balai kota, dahannya sudah menjuntai ke jalan",
+        "parks_trees",
+    ),
 ]
 
 
@@ -225,6 +255,7 @@ def test_seed_dicts_and_category_objects_classify_the_same(categories: list[dict
 
 # --- the category seed is usable as written --------------------------------------------------
 
+
 def test_seed_has_at_least_twelve_categories_including_other(categories: list[dict]) -> None:
     ids = [c["id"] for c in categories]
     assert len(ids) >= 12
@@ -237,7 +268,9 @@ def test_seed_categories_have_names_deadlines_and_a_default_unit(categories: lis
         assert cat["name_id"] and cat["name_en"], cat["id"]
         assert cat["default_unit"], cat["id"]
         assert set(cat["deadlines"]) == {
-            "verify_working_days", "answer_working_days", "auto_close_working_days",
+            "verify_working_days",
+            "answer_working_days",
+            "auto_close_working_days",
         }
         assert all(isinstance(v, int) and v > 0 for v in cat["deadlines"].values()), cat["id"]
 
@@ -269,6 +302,7 @@ def test_street_address_words_are_not_road_evidence(categories: list[dict]) -> N
 
 
 # --- complaint type --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "text",

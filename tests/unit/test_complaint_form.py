@@ -5,7 +5,10 @@ from aduan.complaint import ComplaintForm, Reporter
 
 
 def form(**overrides):
-    base = {"title": "Jalan rusak", "description": "Jalan berlubang di depan pasar, bahaya untuk motor"}
+    base = {
+        "title": "Jalan rusak",
+        "description": "Jalan berlubang di depan pasar, bahaya untuk motor",
+    }
     return ComplaintForm.model_validate({**base, **overrides})
 
 
@@ -42,3 +45,12 @@ def test_invalid_forms_are_refused(overrides):
 def test_contacts_map_to_the_channels_notify_uses():
     reporter = Reporter(name="Sri", phone="081234567890", email="sri@example.com")
     assert reporter.contact_channels() == ["email", "sms"]
+
+
+def test_coordinates_are_kept_to_the_centimetre_so_any_valid_one_can_be_stored():
+    # found by fuzzing: 1.5e-215 passed validation and then failed to store (a 500)
+    from aduan.complaint import Location
+
+    tiny = Location(lat=89.99999999999999, lon=1.568390942474884e-215)
+    assert (tiny.lat, tiny.lon) == (90.0, 0.0)
+    assert Location(lat=-7.9666204, lon=112.6326321).lon == 112.6326321

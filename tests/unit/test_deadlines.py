@@ -121,9 +121,7 @@ def test_a_reopened_answer_gives_the_unit_a_fresh_answer_clock(cal: WorkingCalen
 def test_deferral_stops_the_verify_clock_and_the_citizens_answer_restarts_it(
     cal: WorkingCalendar,
 ) -> None:
-    assert deadlines_for((S.RECEIVED, S.DEFERRED), wib(2026, 11, 9), ROADS, cal) == {
-        "verify": None
-    }
+    assert deadlines_for((S.RECEIVED, S.DEFERRED), wib(2026, 11, 9), ROADS, cal) == {"verify": None}
     # GIVEN the citizen answers on Saturday  THEN three working days from Monday
     assert deadlines_for((S.DEFERRED, S.RECEIVED), wib(2026, 11, 14), ROADS, cal) == {
         "verify": end_of(2026, 11, 19)

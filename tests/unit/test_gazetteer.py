@@ -11,20 +11,75 @@ from routing.gazetteer import AreaMatch, Gazetteer, resolve_area
 
 SEED = Path(__file__).resolve().parents[2] / "infra" / "seed"
 
-# DESIGN.md, "Reference data for the first city".
+# The reference data for the first city (Kota Malang: 5 kecamatan, 57 kelurahan).
 MALANG = {
-    "Blimbing": ["Arjosari", "Balearjosari", "Blimbing", "Bunulrejo", "Jodipan", "Kesatrian",
-                 "Pandanwangi", "Polehan", "Polowijen", "Purwantoro", "Purwodadi"],
-    "Kedungkandang": ["Arjowinangun", "Bumiayu", "Buring", "Cemorokandang", "Kedungkandang",
-                      "Kotalama", "Lesanpuro", "Madyopuro", "Mergosono", "Sawojajar",
-                      "Tlogowaru", "Wonokoyo"],
-    "Klojen": ["Bareng", "Gadingkasri", "Kasin", "Kauman", "Kiduldalem", "Klojen",
-               "Oro-oro Dowo", "Penanggungan", "Rampal Celaket", "Samaan", "Sukoharjo"],
-    "Lowokwaru": ["Dinoyo", "Jatimulyo", "Ketawanggede", "Lowokwaru", "Merjosari", "Mojolangu",
-                  "Sumbersari", "Tasikmadu", "Tlogomas", "Tulusrejo", "Tunggulwulung",
-                  "Tunjungsekar"],
-    "Sukun": ["Bakalankrajan", "Bandulan", "Bandungrejosari", "Ciptomulyo", "Gadang",
-              "Karangbesuki", "Kebonsari", "Mulyorejo", "Pisangcandi", "Sukun", "Tanjungrejo"],
+    "Blimbing": [
+        "Arjosari",
+        "Balearjosari",
+        "Blimbing",
+        "Bunulrejo",
+        "Jodipan",
+        "Kesatrian",
+        "Pandanwangi",
+        "Polehan",
+        "Polowijen",
+        "Purwantoro",
+        "Purwodadi",
+    ],
+    "Kedungkandang": [
+        "Arjowinangun",
+        "Bumiayu",
+        "Buring",
+        "Cemorokandang",
+        "Kedungkandang",
+        "Kotalama",
+        "Lesanpuro",
+        "Madyopuro",
+        "Mergosono",
+        "Sawojajar",
+        "Tlogowaru",
+        "Wonokoyo",
+    ],
+    "Klojen": [
+        "Bareng",
+        "Gadingkasri",
+        "Kasin",
+        "Kauman",
+        "Kiduldalem",
+        "Klojen",
+        "Oro-oro Dowo",
+        "Penanggungan",
+        "Rampal Celaket",
+        "Samaan",
+        "Sukoharjo",
+    ],
+    "Lowokwaru": [
+        "Dinoyo",
+        "Jatimulyo",
+        "Ketawanggede",
+        "Lowokwaru",
+        "Merjosari",
+        "Mojolangu",
+        "Sumbersari",
+        "Tasikmadu",
+        "Tlogomas",
+        "Tulusrejo",
+        "Tunggulwulung",
+        "Tunjungsekar",
+    ],
+    "Sukun": [
+        "Bakalankrajan",
+        "Bandulan",
+        "Bandungrejosari",
+        "Ciptomulyo",
+        "Gadang",
+        "Karangbesuki",
+        "Kebonsari",
+        "Mulyorejo",
+        "Pisangcandi",
+        "Sukun",
+        "Tanjungrejo",
+    ],
 }
 
 
@@ -39,6 +94,7 @@ def gz(seed: dict) -> Gazetteer:
 
 
 # --- the seed --------------------------------------------------------------------------------
+
 
 def test_malang_has_five_kecamatan_and_fifty_seven_kelurahan(seed: dict, gz: Gazetteer) -> None:
     assert seed["city"] == {"id": "kota-malang", "name": "Kota Malang"}
@@ -69,10 +125,18 @@ def test_every_kelurahan_is_found_by_its_own_name_in_text(gz: Gazetteer) -> None
 
 # --- form fields -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "typed",
-    ["Oro-oro Dowo", "oro oro dowo", "ORO-ORO DOWO", "orooro dowo", "klojen-oro-oro-dowo",
-     "Kel. Oro-oro Dowo", "  Oro-Oro   Dowo  "],
+    [
+        "Oro-oro Dowo",
+        "oro oro dowo",
+        "ORO-ORO DOWO",
+        "orooro dowo",
+        "klojen-oro-oro-dowo",
+        "Kel. Oro-oro Dowo",
+        "  Oro-Oro   Dowo  ",
+    ],
 )
 def test_a_form_kelurahan_is_accepted_as_id_or_name_in_any_case_or_spacing(
     gz: Gazetteer, typed: str
@@ -83,8 +147,9 @@ def test_a_form_kelurahan_is_accepted_as_id_or_name_in_any_case_or_spacing(
     assert area == AreaMatch("klojen", "klojen-oro-oro-dowo", 1.0, "form")
 
 
-@pytest.mark.parametrize("typed", ["Kedungkandang", "kedung kandang", "KEC. KEDUNGKANDANG",
-                                   "kedungkandang"])
+@pytest.mark.parametrize(
+    "typed", ["Kedungkandang", "kedung kandang", "KEC. KEDUNGKANDANG", "kedungkandang"]
+)
 def test_a_form_kecamatan_is_accepted_as_id_or_name(gz: Gazetteer, typed: str) -> None:
     area = resolve_area(gz, typed, None, "")
     assert (area.kecamatan_id, area.kelurahan_id, area.source) == ("kedungkandang", None, "form")
@@ -127,7 +192,10 @@ def test_form_kecamatan_and_kelurahan_that_agree_are_fully_trusted(gz: Gazetteer
 def test_a_form_kecamatan_lets_the_text_name_a_kelurahan_inside_it(gz: Gazetteer) -> None:
     area = resolve_area(gz, "Kedungkandang", None, "jalan rusak di Sawojajar")
     assert (area.kecamatan_id, area.kelurahan_id, area.source) == (
-        "kedungkandang", "kedungkandang-sawojajar", "form")
+        "kedungkandang",
+        "kedungkandang-sawojajar",
+        "form",
+    )
     assert not area.conflict
 
 
@@ -138,6 +206,7 @@ def test_a_form_kecamatan_is_kept_when_the_text_points_elsewhere(gz: Gazetteer) 
 
 
 # --- free text -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("text", "kecamatan", "kelurahan"),
@@ -180,8 +249,10 @@ def test_a_shared_name_after_a_kelurahan_cue_means_the_kelurahan(
     gz: Gazetteer, name: str, cue: str
 ) -> None:
     area = resolve_area(gz, None, None, f"banjir di {cue} {name} sejak pagi")
-    assert (area.kecamatan_id, area.kelurahan_id) == (name.lower(),
-                                                      f"{name.lower()}-{name.lower()}")
+    assert (area.kecamatan_id, area.kelurahan_id) == (
+        name.lower(),
+        f"{name.lower()}-{name.lower()}",
+    )
 
 
 def test_a_shared_name_after_a_kecamatan_cue_means_the_kecamatan(gz: Gazetteer) -> None:
@@ -243,15 +314,23 @@ def test_text_without_a_place_resolves_to_no_area(gz: Gazetteer) -> None:
 
 def test_nothing_is_malang_only_a_repeated_kelurahan_name_is_settled_by_its_kecamatan() -> None:
     # GIVEN another city where two kecamatan each have a kelurahan called "Sukamaju"
-    gz = Gazetteer.from_seed({
-        "city": {"id": "kota-x", "name": "Kota X"},
-        "kecamatan": [
-            {"id": "utara", "name": "Utara",
-             "kelurahan": [{"id": "utara-sukamaju", "name": "Sukamaju", "aliases": []}]},
-            {"id": "selatan", "name": "Selatan",
-             "kelurahan": [{"id": "selatan-sukamaju", "name": "Sukamaju", "aliases": []}]},
-        ],
-    })
+    gz = Gazetteer.from_seed(
+        {
+            "city": {"id": "kota-x", "name": "Kota X"},
+            "kecamatan": [
+                {
+                    "id": "utara",
+                    "name": "Utara",
+                    "kelurahan": [{"id": "utara-sukamaju", "name": "Sukamaju", "aliases": []}],
+                },
+                {
+                    "id": "selatan",
+                    "name": "Selatan",
+                    "kelurahan": [{"id": "selatan-sukamaju", "name": "Sukamaju", "aliases": []}],
+                },
+            ],
+        }
+    )
     # WHEN only the name is known THEN we do not guess
     assert resolve_area(gz, None, "Sukamaju", "").kelurahan_id is None
     assert resolve_area(gz, None, None, "banjir di kel. Sukamaju").kelurahan_id is None

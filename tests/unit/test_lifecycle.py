@@ -53,11 +53,11 @@ EXPECTED: dict[tuple[Status, Action, Role], Status] = {
     (S.CLOSED, A.RATE, R.CITIZEN): S.CLOSED,
     (S.RESPONDED, A.AUTO_CLOSE, R.SYSTEM): S.CLOSED,
     **{(s, A.ARCHIVE, R.COORDINATOR): S.ARCHIVED for s in OPEN},
-    **{
-        (s, A.ADD_NOTE, role): s
-        for s in OPEN
-        for role in (R.COORDINATOR, R.UNIT_ADMIN, R.BIDANG)
-    },
+    # ubah klasifikasi: the coordinator anywhere open, the unit admin while it is at the unit
+    **{(s, A.RECLASSIFY, R.COORDINATOR): s for s in OPEN},
+    (S.DISPATCHED, A.RECLASSIFY, R.UNIT_ADMIN): S.DISPATCHED,
+    (S.IN_PROGRESS, A.RECLASSIFY, R.UNIT_ADMIN): S.IN_PROGRESS,
+    **{(s, A.ADD_NOTE, role): s for s in OPEN for role in (R.COORDINATOR, R.UNIT_ADMIN, R.BIDANG)},
 }
 
 ROLE_MAY = {(a, r) for (_, a, r) in EXPECTED}
@@ -186,9 +186,14 @@ def test_story_release_needs_a_draft_and_rework_needs_a_new_one() -> None:
     assert A.RELEASE not in refused.value.allowed_actions
     # WHEN a draft exists and the admin returns it for rework
     after = next_sub_state(
-        S.IN_PROGRESS, A.RETURN_FOR_REWORK,
-        decide(S.IN_PROGRESS, A.RETURN_FOR_REWORK, R.UNIT_ADMIN,
-               sub_state=SubState.DRAFT_PENDING_RELEASE),
+        S.IN_PROGRESS,
+        A.RETURN_FOR_REWORK,
+        decide(
+            S.IN_PROGRESS,
+            A.RETURN_FOR_REWORK,
+            R.UNIT_ADMIN,
+            sub_state=SubState.DRAFT_PENDING_RELEASE,
+        ),
         SubState.DRAFT_PENDING_RELEASE,
     )
     assert after is SubState.REWORK_REQUESTED

@@ -8,13 +8,17 @@ from pathlib import Path
 
 import pytest
 
+from aduan import officers as access
 from aduan.complaint import Complaint
 from aduan.errors import Forbidden, Unauthorized
 from aduan.lifecycle import Role
 from aduan.status import Status
-from officer import access, cursor
+from casework import cursor
 
-UNITS = {u["id"]: u for u in json.loads((Path(__file__).resolve().parents[2] / "infra/seed/units.json").read_text())}
+UNITS = {
+    u["id"]: u
+    for u in json.loads((Path(__file__).resolve().parents[2] / "infra/seed/units.json").read_text())
+}
 NOW = datetime(2026, 11, 9, 3, tzinfo=UTC)
 
 
@@ -24,8 +28,16 @@ def claims(groups, sub="sub-1"):
 
 def complaint(unit_id=None, bidang_id=None, anonymous=False):
     return Complaint(
-        id="7K3MQ-9XWT2", status=Status.DISPATCHED if unit_id else Status.RECEIVED, channel="web", title="t", description="d",
-        unit_id=unit_id, bidang_id=bidang_id, anonymous=anonymous, received_at=NOW, updated_at=NOW,
+        id="7K3MQ-9XWT2",
+        status=Status.DISPATCHED if unit_id else Status.RECEIVED,
+        channel="web",
+        title="t",
+        description="d",
+        unit_id=unit_id,
+        bidang_id=bidang_id,
+        anonymous=anonymous,
+        received_at=NOW,
+        updated_at=NOW,
     )
 
 
@@ -33,21 +45,37 @@ COORD = access.officer_from_claims(claims("[coordinator diskominfo]"), UNITS)
 ADMIN = access.officer_from_claims(claims("[unit_admin dpuprpkp]"), UNITS)
 OTHER_ADMIN = access.officer_from_claims(claims("[unit_admin dlh]"), UNITS)
 BIDANG = access.officer_from_claims(claims("[bidang dpuprpkp dpuprpkp.bina-marga]"), UNITS)
-OTHER_BIDANG = access.officer_from_claims(claims("[bidang dpuprpkp dpuprpkp.sumber-daya-air]"), UNITS)
+OTHER_BIDANG = access.officer_from_claims(
+    claims("[bidang dpuprpkp dpuprpkp.sumber-daya-air]"), UNITS
+)
 
 
 def test_groups_arrive_as_api_gateway_passes_them_or_as_a_list():
-    assert access.groups_of({"cognito:groups": "[unit_admin dpuprpkp]"}) == ["unit_admin", "dpuprpkp"]
+    assert access.groups_of({"cognito:groups": "[unit_admin dpuprpkp]"}) == [
+        "unit_admin",
+        "dpuprpkp",
+    ]
     assert access.groups_of({"cognito:groups": ["bidang", "dlh"]}) == ["bidang", "dlh"]
     assert access.groups_of({}) == []
 
 
 def test_roles_units_and_bidang_come_from_the_groups():
-    assert (COORD.role, COORD.unit_id, COORD.queue) == (Role.COORDINATOR, "diskominfo", "coordinator")
+    assert (COORD.role, COORD.unit_id, COORD.queue) == (
+        Role.COORDINATOR,
+        "diskominfo",
+        "coordinator",
+    )
     assert (ADMIN.role, ADMIN.unit_id, ADMIN.queue) == (Role.UNIT_ADMIN, "dpuprpkp", "dpuprpkp")
-    assert (BIDANG.role, BIDANG.unit_id, BIDANG.bidang_id) == (Role.BIDANG, "dpuprpkp", "dpuprpkp.bina-marga")
+    assert (BIDANG.role, BIDANG.unit_id, BIDANG.bidang_id) == (
+        Role.BIDANG,
+        "dpuprpkp",
+        "dpuprpkp.bina-marga",
+    )
     # the widest role counts
-    assert access.officer_from_claims(claims(["bidang", "coordinator", "diskominfo"]), UNITS).role is Role.COORDINATOR
+    assert (
+        access.officer_from_claims(claims(["bidang", "coordinator", "diskominfo"]), UNITS).role
+        is Role.COORDINATOR
+    )
 
 
 @pytest.mark.parametrize(
@@ -102,7 +130,9 @@ def test_inbox_owner_is_the_officers_unit_unless_coordinator():
 def test_anonim_hides_the_reporter_from_the_unit_but_not_from_the_coordinator():
     anonymous = complaint("dpuprpkp", anonymous=True)
     assert access.may_see_identity(COORD, anonymous)
-    assert not access.may_see_identity(ADMIN, anonymous) and not access.may_see_identity(BIDANG, anonymous)
+    assert not access.may_see_identity(ADMIN, anonymous) and not access.may_see_identity(
+        BIDANG, anonymous
+    )
     assert access.may_see_identity(ADMIN, complaint("dpuprpkp"))
 
 

@@ -11,7 +11,10 @@ DOC = (Path(__file__).resolve().parents[2] / "docs" / "officers.md").read_text()
 
 def test_every_demo_officer_is_documented_with_role_unit_and_bidang():
     for officer in DEMO_OFFICERS:
-        row = next((line for line in DOC.splitlines() if line.startswith(f"| `{officer.username}` |")), None)
+        row = next(
+            (line for line in DOC.splitlines() if line.startswith(f"| `{officer.username}` |")),
+            None,
+        )
         assert row is not None, officer.username
         assert f"| {officer.role} |" in row
         for group in officer.groups[1:]:

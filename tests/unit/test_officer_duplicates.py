@@ -6,12 +6,24 @@ from datetime import UTC, datetime
 
 from routing.duplicates import WINDOW, similarity, since, suggest, words
 
-FIRST = {"id": "AAAAA-11111", "title": "Sampah menumpuk di TPS Jalan Bareng", "description": "Sampah menumpuk tidak diangkut sudah seminggu di TPS Jalan Bareng Raya, bau menyengat", "status": "dispatched"}
-OTHER = {"id": "BBBBB-22222", "title": "Pembakaran sampah liar", "description": "Warga membakar sampah plastik di lahan kosong belakang sekolah setiap sore", "status": "received"}
+FIRST = {
+    "id": "AAAAA-11111",
+    "title": "Sampah menumpuk di TPS Jalan Bareng",
+    "description": "Sampah menumpuk tidak diangkut sudah seminggu di TPS Jalan Bareng Raya, bau menyengat",
+    "status": "dispatched",
+}
+OTHER = {
+    "id": "BBBBB-22222",
+    "title": "Pembakaran sampah liar",
+    "description": "Warga membakar sampah plastik di lahan kosong belakang sekolah setiap sore",
+    "status": "received",
+}
 
 
 def test_the_same_problem_in_other_words_is_suggested():
-    text = "TPS Bareng penuh. Sampah menumpuk dan tidak diangkut, baunya menyengat sampai rumah warga"
+    text = (
+        "TPS Bareng penuh. Sampah menumpuk dan tidak diangkut, baunya menyengat sampai rumah warga"
+    )
     assert suggest("CCCCC-33333", text, [OTHER, FIRST]) == ["AAAAA-11111"]
 
 
@@ -31,4 +43,7 @@ def test_common_words_do_not_make_complaints_alike():
 
 
 def test_the_window_is_fourteen_days():
-    assert since(datetime(2026, 11, 20, tzinfo=UTC)) == datetime(2026, 11, 6, tzinfo=UTC) and WINDOW.days == 14
+    assert (
+        since(datetime(2026, 11, 20, tzinfo=UTC)) == datetime(2026, 11, 6, tzinfo=UTC)
+        and WINDOW.days == 14
+    )

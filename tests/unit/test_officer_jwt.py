@@ -11,7 +11,13 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from infra.local.auth import JwtConfig, LocalJwtAuthorizer, TokenRejected, gateway_claims, verify_token
+from infra.local.auth import (
+    JwtConfig,
+    LocalJwtAuthorizer,
+    TokenRejected,
+    gateway_claims,
+    verify_token,
+)
 
 ISSUER = "https://cognito-idp.ap-southeast-3.amazonaws.com/ap-southeast-3_Pool1"
 CLIENT = "client-abc"
@@ -55,7 +61,9 @@ def test_an_access_token_is_checked_on_its_client_id():
     access = token({"token_use": "access", "client_id": CLIENT}, drop=("aud",))
     assert verify_token(access, JWKS, CONFIG)["token_use"] == "access"
     with pytest.raises(TokenRejected, match="audience"):
-        verify_token(token({"token_use": "access", "client_id": "another"}, drop=("aud",)), JWKS, CONFIG)
+        verify_token(
+            token({"token_use": "access", "client_id": "another"}, drop=("aud",)), JWKS, CONFIG
+        )
 
 
 @pytest.mark.parametrize(
@@ -63,7 +71,12 @@ def test_an_access_token_is_checked_on_its_client_id():
     [
         (lambda: token({"exp": int(time.time()) - 1}), "expired"),
         (lambda: token({"aud": "another-client"}), "audience"),
-        (lambda: token({"iss": "https://cognito-idp.ap-southeast-3.amazonaws.com/ap-southeast-3_Other"}), "issuer"),
+        (
+            lambda: token(
+                {"iss": "https://cognito-idp.ap-southeast-3.amazonaws.com/ap-southeast-3_Other"}
+            ),
+            "issuer",
+        ),
         (lambda: token({"token_use": "refresh"}), "token_use"),
         (lambda: token({"nbf": int(time.time()) + 600}), "not valid yet"),
         (lambda: token(drop=("exp",)), "invalid token"),
@@ -72,7 +85,18 @@ def test_an_access_token_is_checked_on_its_client_id():
         (lambda: token(key="a-shared-secret-that-is-32-bytes-long!", algorithm="HS256"), "RS256"),
         (lambda: "not.a.jwt", "not a JWT"),
     ],
-    ids=["expired", "wrong-audience", "wrong-pool", "refresh-token", "not-yet-valid", "no-exp", "unknown-key", "forged-signature", "hs256", "garbage"],
+    ids=[
+        "expired",
+        "wrong-audience",
+        "wrong-pool",
+        "refresh-token",
+        "not-yet-valid",
+        "no-exp",
+        "unknown-key",
+        "forged-signature",
+        "hs256",
+        "garbage",
+    ],
 )
 def test_tokens_api_gateway_would_refuse_are_refused(bad, reason):
     with pytest.raises(TokenRejected, match=reason):
@@ -80,7 +104,9 @@ def test_tokens_api_gateway_would_refuse_are_refused(bad, reason):
 
 
 def test_claims_reach_the_function_as_api_gateway_passes_them():
-    assert gateway_claims({"cognito:groups": ["unit_admin", "dlh"], "exp": 5, "email_verified": True}) == {
+    assert gateway_claims(
+        {"cognito:groups": ["unit_admin", "dlh"], "exp": 5, "email_verified": True}
+    ) == {
         "cognito:groups": "[unit_admin dlh]",
         "exp": "5",
         "email_verified": "true",
@@ -100,14 +126,19 @@ def event(headers):
 def test_authorize_puts_the_claims_into_the_request_context():
     request = event({"authorization": f"Bearer {token()}"})
     assert authorizer().authorize("OfficerJwt", request) is None
-    assert request["requestContext"]["authorizer"]["jwt"]["claims"]["cognito:groups"] == "[coordinator diskominfo]"
+    assert (
+        request["requestContext"]["authorizer"]["jwt"]["claims"]["cognito:groups"]
+        == "[coordinator diskominfo]"
+    )
     assert request["requestContext"]["authorizer"]["jwt"]["scopes"] is None
 
 
 def test_authorize_answers_401_for_a_missing_or_bad_token():
     assert authorizer().authorize("OfficerJwt", event({}))[0] == 401
     assert authorizer().authorize("OfficerJwt", event({"authorization": "Bearer "}))[0] == 401
-    status, message = authorizer().authorize("OfficerJwt", event({"authorization": f"Bearer {token({'exp': 1})}"}))
+    status, message = authorizer().authorize(
+        "OfficerJwt", event({"authorization": f"Bearer {token({'exp': 1})}"})
+    )
     assert status == 401 and "expired" in message
     # API Gateway also takes the token without the Bearer prefix
     assert authorizer().authorize("OfficerJwt", event({"authorization": token()})) is None

@@ -12,14 +12,14 @@ import pytest
 from aduan.calendar import WorkingCalendar, load_zone
 from aduan.complaint import Complaint
 from aduan.deadlines import step_event_id
-from aduan.errors import VersionConflict
 from aduan.events import DomainEvent
 from aduan.lifecycle import Action, Role
 from aduan.repository import deadline_bucket, index_attributes
 from aduan.status import Status
+from aduan.store import InMemoryComplaintStore
 from aduan.workflow import Actor, Change, Clock, apply, at_receipt
-from routing import sweep
-from routing.sla import plan
+from casework import sweep
+from casework.sla import plan
 
 SEED = Path(__file__).resolve().parents[2] / "infra" / "seed"
 WIB = load_zone("Asia/Jakarta")
@@ -37,49 +37,44 @@ def wib(d: int, h: int = 9, m: int = 0) -> datetime:
 
 def new(clock: Clock, complaint_id: str = "7K3MQ-9XWT2") -> Complaint:
     return at_receipt(
-        Complaint(id=complaint_id, status=Status.RECEIVED, channel="web", title="t", description="d", received_at=MONDAY, updated_at=MONDAY),
+        Complaint(
+            id=complaint_id,
+            status=Status.RECEIVED,
+            channel="web",
+            title="t",
+            description="d",
+            received_at=MONDAY,
+            updated_at=MONDAY,
+        ),
         clock,
     )
 
 
-class FakeRepository:
-    """The repository's contract for the sweep, in memory: versioned saves, an outbox list, and
-    the Deadlines index derived from the items exactly as the real one is."""
+class FakeRepository(InMemoryComplaintStore):
+    """The in-memory store (versioned saves, an event id written once, the Deadlines index
+    derived from the items exactly as the real one is) with the outbox as a list, and a hook to
+    race the sweep."""
 
     def __init__(self, *complaints: Complaint) -> None:
-        self.items = {c.id: c for c in complaints}
+        super().__init__()
+        for complaint in complaints:
+            self.create(complaint, [])
         self.outbox: list[DomainEvent] = []
-        self.before_save = None  # a hook to race the sweep
+        self.before_save = None
 
-    def get(self, complaint_id: str) -> Complaint | None:
-        return self.items.get(complaint_id)
-
-    def save(self, complaint: Complaint, expected_version: int, events: list[DomainEvent], **_) -> Complaint:
+    def save(self, complaint, expected_version, events, marker=None, messages=None) -> Complaint:
         if self.before_save:
             hook, self.before_save = self.before_save, None
             hook()
-        if self.items[complaint.id].version != expected_version:
-            raise VersionConflict("changed")
-        if {e.event_id for e in events} & {e.event_id for e in self.outbox}:
-            raise AssertionError("an event id was written twice")
-        saved = complaint.model_copy(update={"version": expected_version + 1})
-        self.items[complaint.id] = saved
+        saved = super().save(complaint, expected_version, events, marker, messages)
         self.outbox += events
         return saved
 
-    def due_for_sweep(self, bucket_day: str, until: datetime) -> list[str]:
-        found = []
-        for c in self.items.values():
-            attrs = index_attributes(c)
-            if attrs.get("GSI2PK") == f"DUE#{bucket_day}" and c.sla_next_at <= until:
-                found.append(c.id)
-        return found
-
-    def reference(self, kind: str) -> list:
-        return []
-
     def types(self) -> list[str]:
-        return [e.detail_type() + (f":{e.data.escalated_to}" if hasattr(e.data, "escalated_to") else "") for e in self.outbox]
+        return [
+            e.detail_type() + (f":{e.data.escalated_to}" if hasattr(e.data, "escalated_to") else "")
+            for e in self.outbox
+        ]
 
 
 def sweep_at(repo: FakeRepository, clock: Clock, now: datetime) -> None:
@@ -107,7 +102,11 @@ def test_reminder_breach_and_escalations_each_come_once_at_their_moment(clock):
     assert len(repo.outbox) == 2
     sweep_at(repo, clock, wib(14, 0, 5))
     sweep_at(repo, clock, wib(16, 9))
-    assert repo.types() == ["DeadlineApproaching", "DeadlineBreached:unit_head", "DeadlineBreached:coordinator"]
+    assert repo.types() == [
+        "DeadlineApproaching",
+        "DeadlineBreached:unit_head",
+        "DeadlineBreached:coordinator",
+    ]
     # every step done: the complaint has left the Deadlines index
     final = repo.get("7K3MQ-9XWT2")
     assert final.sla_next_at is None and "GSI2PK" not in index_attributes(final)
@@ -115,7 +114,11 @@ def test_reminder_breach_and_escalations_each_come_once_at_their_moment(clock):
 
 def test_the_index_bucket_follows_the_next_checkpoint(clock):
     repo = FakeRepository(new(clock))
-    assert index_attributes(repo.get("7K3MQ-9XWT2"))["GSI2PK"] == deadline_bucket(wib(11, 0)) == "DUE#2026-11-10"
+    assert (
+        index_attributes(repo.get("7K3MQ-9XWT2"))["GSI2PK"]
+        == deadline_bucket(wib(11, 0))
+        == "DUE#2026-11-10"
+    )
     sweep_at(repo, clock, wib(11, 8))
     moved = repo.get("7K3MQ-9XWT2")
     assert moved.sla_next_at == datetime(2026, 11, 12, 23, 59, 59, 999999, tzinfo=WIB)
@@ -152,7 +155,9 @@ def test_an_officer_acting_meanwhile_wins_and_the_sweep_decides_on_the_new_state
 
     def verify_now():
         current = repo.get("7K3MQ-9XWT2")
-        outcome = apply(current, Change(Action.VERIFY, coordinator, unit_id="dlh"), clock, wib(11, 7))
+        outcome = apply(
+            current, Change(Action.VERIFY, coordinator, unit_id="dlh"), clock, wib(11, 7)
+        )
         repo.save(outcome.complaint, current.version, outcome.events)
 
     repo.before_save = verify_now
@@ -165,14 +170,24 @@ def test_an_officer_acting_meanwhile_wins_and_the_sweep_decides_on_the_new_state
 def test_answer_deadline_reminds_the_unit_and_auto_close_closes(clock):
     complaint = new(clock)
     coordinator = Actor(Role.COORDINATOR, "sub", "diskominfo")
-    dispatched = apply(complaint, Change(Action.VERIFY, coordinator, unit_id="dlh"), clock, MONDAY).complaint
+    dispatched = apply(
+        complaint, Change(Action.VERIFY, coordinator, unit_id="dlh"), clock, MONDAY
+    ).complaint
     step = plan(dispatched, wib(13, 1), clock)  # answer due end of Monday 16: reminded Friday 00:00
     assert [e.detail_type() for e in step.events] == ["DeadlineApproaching"]
     assert step.events[0].data.unit_id == "dlh" and step.events[0].data.kind == "answer"
-    responded = dispatched.model_copy(update={"status": Status.RESPONDED, "deadlines": {"auto_close": datetime(2026, 11, 23, 23, 59, 59, 999999, tzinfo=WIB)}, "sla_emitted": []})
+    responded = dispatched.model_copy(
+        update={
+            "status": Status.RESPONDED,
+            "deadlines": {"auto_close": datetime(2026, 11, 23, 23, 59, 59, 999999, tzinfo=WIB)},
+            "sla_emitted": [],
+        }
+    )
     assert plan(responded, wib(23, 23, 0), clock) is None
     closed = plan(responded, datetime(2026, 11, 24, 0, 1, tzinfo=WIB), clock)
-    assert closed.complaint.status is Status.CLOSED and [e.detail_type() for e in closed.events] == ["ComplaintAutoClosed"]
+    assert closed.complaint.status is Status.CLOSED and [
+        e.detail_type() for e in closed.events
+    ] == ["ComplaintAutoClosed"]
 
 
 def test_the_sweep_reads_buckets_from_two_weeks_back_to_today():
@@ -181,4 +196,6 @@ def test_the_sweep_reads_buckets_from_two_weeks_back_to_today():
 
 
 def test_the_schedules_time_is_the_sweeps_now():
-    assert sweep.scheduled_time({"time": "2026-11-20T01:05:00Z"}) == datetime(2026, 11, 20, 1, 5, tzinfo=UTC)
+    assert sweep.scheduled_time({"time": "2026-11-20T01:05:00Z"}) == datetime(
+        2026, 11, 20, 1, 5, tzinfo=UTC
+    )

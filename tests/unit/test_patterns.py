@@ -2,7 +2,11 @@ import pytest
 
 from infra.local.patterns import matches
 
-EVENT = {"source": "aduan.intake", "detail-type": "ComplaintReceived", "detail": {"data": {"channel": "sms", "n": 5}}}
+EVENT = {
+    "source": "aduan.intake",
+    "detail-type": "ComplaintReceived",
+    "detail": {"data": {"channel": "sms", "n": 5}},
+}
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from aduan.complaint import ComplaintForm
 from aduan.repository import HistoryEntry
-from intake.complaints import build_complaint, public_view
+from web.complaints import build_complaint, public_view
 
 NOW = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
 
@@ -13,19 +13,34 @@ def complaint(**overrides):
         "description": "Lampu PJU di Jl. Soekarno Hatta mati sudah seminggu",
         "reporter": {"name": "Budi Santoso", "phone": "081234567890", "email": "budi@example.com"},
     }
-    made, event = build_complaint(ComplaintForm.model_validate({**base, **overrides}), "web", NOW, "A0B1C-D2E3F", "req-1")
+    made, event = build_complaint(
+        ComplaintForm.model_validate({**base, **overrides}), "web", NOW, "A0B1C-D2E3F", "req-1"
+    )
     return made, event
 
 
 def history(event):
-    return [HistoryEntry(event.event_id, event.detail_type(), event.SOURCE, NOW.isoformat(), event.data.model_dump(mode="json"))]
+    return [
+        HistoryEntry(
+            event.event_id,
+            event.detail_type(),
+            event.SOURCE,
+            NOW.isoformat(),
+            event.data.model_dump(mode="json"),
+        )
+    ]
 
 
 def test_the_public_view_never_shows_the_reporter():
     made, event = complaint()
     view = public_view(made, history(event), {})
     text = str(view)
-    assert "Budi" not in text and "0812" not in text and "6281234567890" not in text and "budi@" not in text
+    assert (
+        "Budi" not in text
+        and "0812" not in text
+        and "6281234567890" not in text
+        and "budi@" not in text
+    )
     assert view["status"] == "received" and view["status_label"] == "Belum diverifikasi"
     assert [entry["label"] for entry in view["timeline"]] == ["Pengaduan diterima"]
 

@@ -38,7 +38,10 @@ def test_a_failed_entry_is_retried_alone_until_it_goes_through():
     failed = EventPublisher("aduan", bus, backoff_s=0).publish(records(5))
     # THEN only that entry is resent, and nothing is lost
     assert failed == []
-    assert [[e["Detail"] for e in call] for call in bus.calls] == [["d0", "d1", "d2", "d3", "d4"], ["d3"]]
+    assert [[e["Detail"] for e in call] for call in bus.calls] == [
+        ["d0", "d1", "d2", "d3", "d4"],
+        ["d3"],
+    ]
 
 
 def test_an_entry_that_keeps_failing_is_returned_not_dropped():

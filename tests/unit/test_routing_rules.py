@@ -56,6 +56,7 @@ def area(kecamatan: str | None = None, kelurahan: str | None = None) -> AreaMatc
 
 # --- seed integrity --------------------------------------------------------------------------
 
+
 def test_unit_ids_are_unique(units: list[dict]) -> None:
     ids = [u["id"] for u in units]
     assert len(ids) == len(set(ids))
@@ -115,8 +116,9 @@ def test_every_category_but_other_can_be_routed_anywhere_in_the_city(
         assert pick_unit(rules, cat["id"], area()) is not None, cat["id"]
 
 
-def test_units_have_a_known_kind_parent_and_area(units: list[dict], gz: Gazetteer,
-                                                  unit_ids: set[str]) -> None:
+def test_units_have_a_known_kind_parent_and_area(
+    units: list[dict], gz: Gazetteer, unit_ids: set[str]
+) -> None:
     kinds = {"opd", "kecamatan", "kelurahan", "puskesmas", "bumd", "coordinator"}
     for unit in units:
         assert unit["kind"] in kinds, unit["id"]
@@ -142,8 +144,19 @@ def test_every_kecamatan_and_kelurahan_has_its_own_unit(units: list[dict], gz: G
 
 
 def test_the_agencies_named_in_the_design_are_units(unit_ids: set[str]) -> None:
-    assert {"diskominfo", "dishub", "dispendukcapil", "satpol-pp", "dpuprpkp", "dinkes", "dlh",
-            "perumda-tugu-tirta", "perumda-tugu-aneka-usaha", "dinsos", "dpmptsp"} <= unit_ids
+    assert {
+        "diskominfo",
+        "dishub",
+        "dispendukcapil",
+        "satpol-pp",
+        "dpuprpkp",
+        "dinkes",
+        "dlh",
+        "perumda-tugu-tirta",
+        "perumda-tugu-aneka-usaha",
+        "dinsos",
+        "dpmptsp",
+    } <= unit_ids
 
 
 def test_each_opd_has_two_to_four_bidang_with_unique_ids(units: list[dict]) -> None:
@@ -162,6 +175,7 @@ def test_puskesmas_belong_to_the_health_office(units: list[dict]) -> None:
 
 
 # --- pick_unit on the seed -------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("category", "where", "unit"),
@@ -210,21 +224,38 @@ def test_other_has_no_unit(rules: list[dict]) -> None:
 
 # --- pick_unit: precedence, on small synthetic rule sets ------------------------------------
 
-def _rule(rule_id: str, category: str = "*", kec: str = "*", kel: str = "*",
-          unit: str = "u", priority: int = 0) -> dict:
-    return {"id": rule_id, "category": category, "kecamatan": kec, "kelurahan": kel,
-            "unit": unit, "priority": priority}
+
+def _rule(
+    rule_id: str,
+    category: str = "*",
+    kec: str = "*",
+    kel: str = "*",
+    unit: str = "u",
+    priority: int = 0,
+) -> dict:
+    return {
+        "id": rule_id,
+        "category": category,
+        "kecamatan": kec,
+        "kelurahan": kel,
+        "unit": unit,
+        "priority": priority,
+    }
 
 
 def test_a_more_specific_area_wins_over_priority() -> None:
-    rules = [_rule("city", "roads", unit="city-unit", priority=99),
-             _rule("kec", "roads", kec="k", unit="kec-unit", priority=0)]
+    rules = [
+        _rule("city", "roads", unit="city-unit", priority=99),
+        _rule("kec", "roads", kec="k", unit="kec-unit", priority=0),
+    ]
     assert pick_unit(rules, "roads", area("k")).rule_id == "kec"
 
 
 def test_priority_breaks_a_tie_in_specificity() -> None:
-    rules = [_rule("low", "roads", unit="a", priority=1), _rule("high", "roads", unit="b",
-                                                                  priority=5)]
+    rules = [
+        _rule("low", "roads", unit="a", priority=1),
+        _rule("high", "roads", unit="b", priority=5),
+    ]
     assert pick_unit(rules, "roads", area()) == RuleMatch("b", "high")
 
 
@@ -255,6 +286,7 @@ def test_rule_objects_and_seed_dicts_are_interchangeable(rules: list[dict]) -> N
 
 # --- propose_route ---------------------------------------------------------------------------
 
+
 def test_a_clear_complaint_is_proposed_confidently_to_its_unit(
     categories: list[dict], gz: Gazetteer, rules: list[dict]
 ) -> None:
@@ -283,8 +315,9 @@ def test_a_category_chosen_by_the_citizen_is_trusted(
     categories: list[dict], gz: Gazetteer, rules: list[dict]
 ) -> None:
     # GIVEN text that says little, but the citizen picked "permits" on the form
-    p = propose_route("mohon ditindaklanjuti", "Klojen", None, categories, gz, rules,
-                      category_hint="permits")
+    p = propose_route(
+        "mohon ditindaklanjuti", "Klojen", None, categories, gz, rules, category_hint="permits"
+    )
     assert (p.category_id, p.category_confidence, p.unit_id) == ("permits", 1.0, "dpmptsp")
     assert p.confident
 
@@ -299,8 +332,9 @@ def test_a_category_hint_may_be_the_category_name(
 def test_an_unknown_category_hint_is_ignored_and_the_text_decides(
     categories: list[dict], gz: Gazetteer, rules: list[dict]
 ) -> None:
-    p = propose_route("KTP saya belum jadi", None, None, categories, gz, rules,
-                      category_hint="ktp-urgent")
+    p = propose_route(
+        "KTP saya belum jadi", None, None, categories, gz, rules, category_hint="ktp-urgent"
+    )
     assert p.category_id == "civil_registry"
     assert any("not a known category" in r for r in p.reasons)
 
@@ -337,8 +371,9 @@ def test_an_area_routed_category_with_no_known_area_goes_to_triage(
     categories: list[dict], gz: Gazetteer, rules: list[dict]
 ) -> None:
     # GIVEN a PKL complaint that says nowhere where it is
-    p = propose_route("PKL makan trotoar, pejalan kaki turun ke jalan", None, None,
-                      categories, gz, rules)
+    p = propose_route(
+        "PKL makan trotoar, pejalan kaki turun ke jalan", None, None, categories, gz, rules
+    )
     # THEN Satpol PP is the fallback suggestion, but only the coordinator can place it
     assert (p.category_id, p.unit_id, p.confident) == ("public_order", "satpol-pp", False)
 
@@ -366,8 +401,9 @@ def test_an_area_conflict_on_an_area_routed_category_goes_to_triage(
 def test_an_area_conflict_does_not_matter_for_a_city_wide_service(
     categories: list[dict], gz: Gazetteer, rules: list[dict]
 ) -> None:
-    p = propose_route("KTP elektronik saya belum jadi", "Blimbing", "Sawojajar",
-                      categories, gz, rules)
+    p = propose_route(
+        "KTP elektronik saya belum jadi", "Blimbing", "Sawojajar", categories, gz, rules
+    )
     assert p.area.conflict
     assert (p.unit_id, p.confident) == ("dispendukcapil", True)
 
@@ -375,8 +411,9 @@ def test_an_area_conflict_does_not_matter_for_a_city_wide_service(
 def test_a_question_is_routed_like_a_complaint_but_typed_as_information(
     categories: list[dict], gz: Gazetteer, rules: list[dict]
 ) -> None:
-    p = propose_route("Bagaimana cara mengurus akta kelahiran yang hilang?", None, None,
-                      categories, gz, rules)
+    p = propose_route(
+        "Bagaimana cara mengurus akta kelahiran yang hilang?", None, None, categories, gz, rules
+    )
     assert (p.type, p.unit_id) == ("permintaan_informasi", "dispendukcapil")
 
 

@@ -36,13 +36,25 @@ def _fill(text: str, values: dict[str, Any]) -> str:
     return string.Formatter().vformat(text, (), _Blank(values))
 
 
-def render(templates: dict[str, Any], name: str, language: str, recipient: Recipient, values: dict[str, Any]) -> Message:
+def render(
+    templates: dict[str, Any],
+    name: str,
+    language: str,
+    recipient: Recipient,
+    values: dict[str, Any],
+) -> Message:
     """The message for one recipient: the template in the citizen's language (Indonesian if missing)."""
     by_language = templates[name]
     texts = by_language.get(language) or by_language["id"]
-    fill = {**values, "name": recipient.name or "", "salutation": salutation(recipient.name, language)}
+    fill = {
+        **values,
+        "name": recipient.name or "",
+        "salutation": salutation(recipient.name, language),
+    }
     if recipient.channel == "email":
-        return Message(recipient, name, _fill(texts["email_body"], fill), _fill(texts["email_subject"], fill))
+        return Message(
+            recipient, name, _fill(texts["email_body"], fill), _fill(texts["email_subject"], fill)
+        )
     key = "sms" if recipient.channel == "sms" else "chat"
     return Message(recipient, name, _fill(texts[key], fill))
 
@@ -56,7 +68,16 @@ def salutation(name: str | None, language: str) -> str:
 
 def recipients_of(identity: dict[str, Any], channels: list[str]) -> list[Recipient]:
     """Whom to reach, on which channels, from the decrypted identity (pure)."""
-    address_of = {"email": "email", "sms": "phone", "whatsapp": "whatsapp", "telegram": "telegram"}
+    # Each channel reads its own field only: a WhatsApp address (maybe a business-scoped user
+    # id) is never an SMS number, a Messenger or Instagram scoped id never anything else.
+    address_of = {
+        "email": "email",
+        "sms": "phone",
+        "whatsapp": "whatsapp",
+        "telegram": "telegram",
+        "messenger": "messenger",
+        "instagram": "instagram",
+    }
     found = []
     for channel in channels:
         address = identity.get(address_of.get(channel, ""))

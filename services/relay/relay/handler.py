@@ -12,7 +12,7 @@ from typing import Any
 
 from aduan.observability import logger
 from aduan.publisher import EventPublisher
-from aduan.settings import get_settings
+from aduan.settings import get_settings, needs
 from relay.outbox import outbox_records
 
 log = logger("relay")
@@ -24,10 +24,13 @@ def publisher() -> EventPublisher:
 
 
 @log.inject_lambda_context
+@needs("event_bus_name")
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     records = outbox_records(event.get("Records", []))
     failed = publisher().publish(records)
     if failed:
-        log.warning("outbox records not published", extra={"failed": len(failed), "of": len(records)})
+        log.warning(
+            "outbox records not published", extra={"failed": len(failed), "of": len(records)}
+        )
     # Stream positions are ordered; Lambda resumes from the lowest reported sequence number.
     return {"batchItemFailures": [{"itemIdentifier": r.key} for r in failed]}

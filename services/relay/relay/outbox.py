@@ -17,7 +17,9 @@ def outbox_records(stream_records: list[dict[str, Any]]) -> list[OutboxRecord]:
     for record in stream_records:
         dynamodb = record.get("dynamodb", {})
         image = dynamodb.get("NewImage") or {}
-        if record.get("eventName") != "INSERT" or not image.get("SK", {}).get("S", "").startswith("E#"):
+        if record.get("eventName") != "INSERT" or not image.get("SK", {}).get("S", "").startswith(
+            "E#"
+        ):
             continue
         records.append(
             OutboxRecord(

@@ -1,17 +1,25 @@
-"""Recording a routing proposal on the complaint: one conditional write plus its event."""
+"""Recording a routing proposal on the complaint: one change (the store's) with its event."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from aduan.complaint import Complaint
-from aduan.errors import AlreadyProcessed, VersionConflict
-from aduan.events import ComplaintNeedsTriage, ComplaintReceived, ComplaintRouted, EventMetadata, RoutingData
-from aduan.events import LocationData
-from aduan.repository import ComplaintRepository
-from aduan.status import Status
+from aduan.changes import Outcome
+from aduan.complaint import Complaint, as_announced
+from aduan.errors import AlreadyProcessed
+from aduan.events import (
+    ComplaintNeedsTriage,
+    ComplaintReceived,
+    ComplaintRouted,
+    DomainEvent,
+    EventMetadata,
+    LocationData,
+    RoutingData,
+)
+from aduan.status import Status, SubState
+from aduan.store import ComplaintStore
 
 CONSUMER = "routing"
 MAX_ATTEMPTS = 3
@@ -32,13 +40,15 @@ def routed_complaint(complaint: Complaint, proposal: Any, now: datetime) -> Comp
             "category_confidence": round(proposal.category_confidence, 3),
             "location": LocationData.model_validate(location.model_dump()),
             "proposed_unit_id": proposal.unit_id,
-            "sub_state": "proposed" if proposal.confident else "triage",
+            "sub_state": SubState.PROPOSED if proposal.confident else SubState.TRIAGE,
             "updated_at": now,
         }
     )
 
 
-def routing_event(received: ComplaintReceived, routed: Complaint, proposal: Any, now: datetime) -> ComplaintRouted | ComplaintNeedsTriage:
+def routing_event(
+    received: ComplaintReceived, routed: Complaint, proposal: Any, now: datetime
+) -> ComplaintRouted | ComplaintNeedsTriage:
     data = RoutingData(
         complaint_id=routed.id,
         type=routed.type or proposal.type,
@@ -56,22 +66,32 @@ def routing_event(received: ComplaintReceived, routed: Complaint, proposal: Any,
     return cls(metadata=metadata, data=data)
 
 
-def duplicate_event(received: ComplaintReceived, routed: Complaint, duplicates: list[str], now: datetime) -> Any:
+def duplicate_event(
+    received: ComplaintReceived, routed: Complaint, duplicates: list[str], now: datetime
+) -> Any:
     from aduan.workflow_events import PossibleDuplicateData, PossibleDuplicateFound
 
     return PossibleDuplicateFound(
-        metadata=EventMetadata(correlation_id=received.metadata.correlation_id, occurred_at=now + timedelta(microseconds=1)),
+        metadata=EventMetadata(
+            correlation_id=received.metadata.correlation_id,
+            occurred_at=now + timedelta(microseconds=1),
+        ),
         data=PossibleDuplicateData(
-            complaint_id=routed.id, candidates=duplicates, category=routed.category or "", kecamatan=routed.location.kecamatan
+            complaint_id=routed.id,
+            candidates=duplicates,
+            category=routed.category or "",
+            kecamatan=routed.location.kecamatan,
         ),
     )
 
 
 def record_proposal(
     received: ComplaintReceived,
-    repository: ComplaintRepository,
+    repository: ComplaintStore,
     propose: Any,
     find_duplicates: Callable[[Complaint], list[str]] | None = None,
+    *,
+    now: datetime,
 ) -> str:
     """Apply the proposal once. Returns what happened: routed, triage, duplicate or skipped.
 
@@ -79,25 +99,32 @@ def record_proposal(
     complaint an officer already moved on is left alone (routing only proposes). Possible
     duplicates (``find_duplicates``) are linked in the same write, for the coordinator.
     """
-    for _ in range(MAX_ATTEMPTS):
-        complaint = repository.get(received.data.complaint_id)
-        if complaint is None:
-            raise LookupError(f"complaint {received.data.complaint_id} not found")
+
+    def decide(complaint: Complaint) -> Outcome | None:
         if complaint.status is not Status.RECEIVED or complaint.category is not None:
-            return "skipped"
+            return None
         proposal = propose(complaint)
-        now = datetime.now(UTC)
         routed = routed_complaint(complaint, proposal, now)
-        events: list[Any] = [routing_event(received, routed, proposal, now)]
+        events: list[DomainEvent] = [routing_event(received, routed, proposal, now)]
         duplicates = find_duplicates(routed) if find_duplicates else []
         if duplicates:
-            routed = routed.model_copy(update={"extra": {**routed.extra, "possible_duplicates": duplicates}})
+            routed = routed.model_copy(update={"possible_duplicates": duplicates})
             events.append(duplicate_event(received, routed, duplicates, now))
-        try:
-            repository.save(routed, complaint.version, events, marker=f"{CONSUMER}#{received.event_id}")
-        except AlreadyProcessed:
-            return "duplicate"
-        except VersionConflict:
-            continue
-        return "routed" if proposal.confident else "triage"
-    raise VersionConflict(f"complaint {complaint.id} kept changing while routing it")
+        return Outcome(routed, events)
+
+    try:
+        outcome = repository.change(
+            received.data.complaint_id,
+            decide,
+            marker=f"{CONSUMER}#{received.event_id}",
+            attempts=MAX_ATTEMPTS,
+            # Decided on what the event says, with no read: the write sets only what routing
+            # changed, on the event's version (a redelivery meets its marker; an officer's or
+            # the media worker's write in between fails the version, and the retry reads).
+            known=as_announced(received),
+        )
+    except AlreadyProcessed:
+        return "duplicate"
+    if outcome is None:
+        return "skipped"
+    return "routed" if outcome.complaint.sub_state is SubState.PROPOSED else "triage"

@@ -20,11 +20,32 @@ AreaSource = Literal["form", "text", "none"]
 # only thing that turns a name shared by a kecamatan and one of its kelurahan into the kelurahan.
 KELURAHAN_CUES = frozenset({"kel", "kelurahan", "kalurahan", "desa"})
 KECAMATAN_CUES = frozenset({"kec", "kecamatan", "kcmtn"})
-PLACE_CUES = frozenset({
-    "di", "ke", "dari", "daerah", "wilayah", "kawasan", "sekitar", "area", "warga", "kampung",
-    "perumahan", "perum", "jalan", "gang", "gg", "pasar", "terminal", "stasiun",
-    "ndek", "nang", "neng", "ning",  # Malang Javanese for "at / in"
-})
+PLACE_CUES = frozenset(
+    {
+        "di",
+        "ke",
+        "dari",
+        "daerah",
+        "wilayah",
+        "kawasan",
+        "sekitar",
+        "area",
+        "warga",
+        "kampung",
+        "perumahan",
+        "perum",
+        "jalan",
+        "gang",
+        "gg",
+        "pasar",
+        "terminal",
+        "stasiun",
+        "ndek",
+        "nang",
+        "neng",
+        "ning",  # Malang Javanese for "at / in"
+    }
+)
 _FORM_PREFIXES = KELURAHAN_CUES | KECAMATAN_CUES
 
 # Evidence weight of one mention in the text, by what precedes it.
@@ -112,15 +133,24 @@ class Gazetteer:
         kecamatan: list[Kecamatan] = []
         kelurahan: list[Kelurahan] = []
         for kec in seed["kecamatan"]:
-            kecamatan.append(Kecamatan(
-                kec["id"], kec["name"], tuple(kec.get("aliases", ())),
-                bool(kec.get("common_word", False)),
-            ))
+            kecamatan.append(
+                Kecamatan(
+                    kec["id"],
+                    kec["name"],
+                    tuple(kec.get("aliases", ())),
+                    bool(kec.get("common_word", False)),
+                )
+            )
             for kel in kec.get("kelurahan", ()):
-                kelurahan.append(Kelurahan(
-                    kel["id"], kel["name"], kec["id"], tuple(kel.get("aliases", ())),
-                    bool(kel.get("common_word", False)),
-                ))
+                kelurahan.append(
+                    Kelurahan(
+                        kel["id"],
+                        kel["name"],
+                        kec["id"],
+                        tuple(kel.get("aliases", ())),
+                        bool(kel.get("common_word", False)),
+                    )
+                )
         city = seed.get("city", {})
         return cls(city.get("id", ""), city.get("name", ""), kecamatan, kelurahan)
 
@@ -223,8 +253,11 @@ def _lookup_all(index: dict[str, list[str]], value: str) -> tuple[list[str], flo
 
     close = difflib.get_close_matches(key, index.keys(), n=2, cutoff=_FUZZY_CUTOFF)
     # Two equally close names means we cannot tell which one the citizen meant.
-    if len(close) == 1 or (close and difflib.SequenceMatcher(None, key, close[0]).ratio()
-                           > difflib.SequenceMatcher(None, key, close[1]).ratio()):
+    if len(close) == 1 or (
+        close
+        and difflib.SequenceMatcher(None, key, close[0]).ratio()
+        > difflib.SequenceMatcher(None, key, close[1]).ratio()
+    ):
         return list(index[close[0]]), _FORM_FUZZY
     return [], 0.0
 
@@ -268,27 +301,44 @@ def resolve_area(
         parent = gazetteer.kecamatan_of(kel_id)
         if kec_id is not None and kec_id != parent:
             notes.append(f"form kecamatan {kec_id} but kelurahan {kel_id} is in {parent}")
-            return AreaMatch(parent, kel_id, round(kel_score * _CONFLICT_FACTOR, 3), "form",
-                             conflict=True, notes=tuple(notes))
+            return AreaMatch(
+                parent,
+                kel_id,
+                round(kel_score * _CONFLICT_FACTOR, 3),
+                "form",
+                conflict=True,
+                notes=tuple(notes),
+            )
         return AreaMatch(parent, kel_id, kel_score, "form", notes=tuple(notes))
 
     from_text = _area_from_text(gazetteer, text)
     if kec_id is not None:
         # The form gave only the kecamatan: let the text name the kelurahan if it agrees.
         if from_text.kelurahan_id and gazetteer.kecamatan_of(from_text.kelurahan_id) == kec_id:
-            return AreaMatch(kec_id, from_text.kelurahan_id, round(kec_score * 0.9, 3), "form",
-                             notes=tuple(notes))
+            return AreaMatch(
+                kec_id,
+                from_text.kelurahan_id,
+                round(kec_score * 0.9, 3),
+                "form",
+                notes=tuple(notes),
+            )
         if from_text.kecamatan_id and from_text.kecamatan_id != kec_id:
             notes.append(f"text points to {from_text.kelurahan_id or from_text.kecamatan_id}")
-            return AreaMatch(kec_id, None, round(kec_score * 0.8, 3), "form", conflict=True,
-                             notes=tuple(notes))
+            return AreaMatch(
+                kec_id, None, round(kec_score * 0.8, 3), "form", conflict=True, notes=tuple(notes)
+            )
         return AreaMatch(kec_id, None, kec_score, "form", notes=tuple(notes))
 
     if from_text.source == "none":
         return AreaMatch(None, None, 0.0, "none", notes=tuple(notes))
-    return AreaMatch(from_text.kecamatan_id, from_text.kelurahan_id, from_text.confidence,
-                     "text", conflict=from_text.conflict,
-                     notes=tuple(notes) + from_text.notes)
+    return AreaMatch(
+        from_text.kecamatan_id,
+        from_text.kelurahan_id,
+        from_text.confidence,
+        "text",
+        conflict=from_text.conflict,
+        notes=tuple(notes) + from_text.notes,
+    )
 
 
 def _best(mentions: list[_Mention]) -> list[_Mention]:
@@ -326,17 +376,32 @@ def _area_from_text(gazetteer: Gazetteer, text: str) -> AreaMatch:
             other_parents = {gazetteer.kecamatan_of(i) for i in others}
             if other_parents == {parent}:
                 # "dari Dinoyo sampai Sumbersari": the kecamatan is certain, the kelurahan is not.
-                return AreaMatch(parent, None, round(confidence * 0.9, 3), "text",
-                                 notes=(f"several kelurahan named: {sorted({chosen} | others)}",))
-            return AreaMatch(parent, chosen, round(confidence * _CONFLICT_FACTOR, 3), "text",
-                             conflict=True,
-                             notes=(f"kelurahan in different kecamatan named: "
-                                    f"{sorted({chosen} | others)}",))
+                return AreaMatch(
+                    parent,
+                    None,
+                    round(confidence * 0.9, 3),
+                    "text",
+                    notes=(f"several kelurahan named: {sorted({chosen} | others)}",),
+                )
+            return AreaMatch(
+                parent,
+                chosen,
+                round(confidence * _CONFLICT_FACTOR, 3),
+                "text",
+                conflict=True,
+                notes=(f"kelurahan in different kecamatan named: {sorted({chosen} | others)}",),
+            )
         if kec_mentioned and parent not in kec_mentioned:
-            return AreaMatch(parent, chosen, round(confidence * _CONFLICT_FACTOR, 3), "text",
-                             conflict=True,
-                             notes=(f"text names kecamatan {sorted(kec_mentioned)} but "
-                                    f"{chosen} is in {parent}",))
+            return AreaMatch(
+                parent,
+                chosen,
+                round(confidence * _CONFLICT_FACTOR, 3),
+                "text",
+                conflict=True,
+                notes=(
+                    f"text names kecamatan {sorted(kec_mentioned)} but {chosen} is in {parent}",
+                ),
+            )
         if parent in kec_mentioned:
             confidence += 0.05  # "kel. Bunulrejo, kec. Blimbing": two consistent mentions
         return AreaMatch(parent, chosen, round(min(confidence, 0.95), 3), "text")
@@ -347,8 +412,13 @@ def _area_from_text(gazetteer: Gazetteer, text: str) -> AreaMatch:
         confidence = 0.5 + 0.3 * best_kec[0].weight
         others = {m.ids[0] for m in best_kec} - {chosen}
         if others:
-            return AreaMatch(chosen, None, round(confidence * _CONFLICT_FACTOR, 3), "text",
-                             conflict=True,
-                             notes=(f"several kecamatan named: {sorted({chosen} | others)}",))
+            return AreaMatch(
+                chosen,
+                None,
+                round(confidence * _CONFLICT_FACTOR, 3),
+                "text",
+                conflict=True,
+                notes=(f"several kecamatan named: {sorted({chosen} | others)}",),
+            )
         return AreaMatch(chosen, None, round(confidence, 3), "text")
     return NO_AREA

@@ -7,15 +7,16 @@ failed records come back (and reach the DLQ after maxReceiveCount).
 from __future__ import annotations
 
 import functools
+from datetime import UTC, datetime
 from typing import Any
 
 from aduan import reference
 from aduan.complaint import Complaint
-from aduan.events import ComplaintReceived
 from aduan.consumer import EventConsumer
-from aduan.observability import logger
+from aduan.events import ComplaintReceived
+from aduan.observability import count, logger
 from aduan.repository import ComplaintRepository
-from aduan.settings import get_settings
+from aduan.settings import get_settings, needs
 from routing.assign import record_proposal
 
 log = logger("routing")
@@ -45,16 +46,23 @@ def propose(complaint: Complaint) -> Any:
 
 def possible_duplicates(complaint: Complaint) -> list[str]:
     """Recent similar complaints (same category and kecamatan), from the index: never a Scan."""
-    from routing.duplicates import since, suggest
+    from routing.duplicates import CANDIDATES, since, suggest
 
     if not (complaint.category and complaint.location.kecamatan):
         return []
-    candidates = repository().similar_recent(complaint.category, complaint.location.kecamatan, since(complaint.received_at))
+    candidates = repository().similar_recent(
+        complaint.category, complaint.location.kecamatan, since(complaint.received_at), CANDIDATES
+    )
     return suggest(complaint.id, f"{complaint.title} {complaint.description}", candidates)
 
 
 def route(event: ComplaintReceived) -> str:
-    return record_proposal(event, repository(), propose, possible_duplicates)
+    outcome = record_proposal(
+        event, repository(), propose, possible_duplicates, now=datetime.now(UTC)
+    )
+    if outcome in ("routed", "triage"):
+        count("ComplaintsRouted", outcome=outcome)
+    return outcome
 
 
 # The events this consumer handles; its rule in template.yaml must deliver exactly these.
@@ -65,5 +73,6 @@ consumer = EventConsumer("routing", HANDLERS)
 
 
 @log.inject_lambda_context
+@needs("table_name")
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return consumer(event, context)

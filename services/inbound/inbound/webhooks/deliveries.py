@@ -1,0 +1,63 @@
+"""Provider delivery statuses (WhatsApp `statuses[]`, Twilio status callbacks), recorded.
+
+When notify sends a message it writes the delivery item `S#<channel>#<provider id>` / `S`
+(which complaint, which notification). Each status the provider reports is one more item in
+that partition (`S#sent`, `S#delivered`, `S#read`, `S#failed`), written once however often the
+provider repeats it; a failure also goes on the complaint's history, where officers see it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from aduan.channel_events import NotificationDeliveryFailed, NotificationDeliveryFailedData
+from aduan.conversations import provider_ref
+from aduan.events import EventMetadata
+from aduan.repository import ComplaintRepository, ConditionsFailed, event_item
+from inbound.channels.inbound import DeliveryStatus
+
+STATUS_TTL = timedelta(days=90)
+
+
+def delivery_pk(channel: str, provider_message_id: str) -> str:
+    return f"S#{channel}#{provider_message_id}"
+
+
+def record_statuses(
+    statuses: list[DeliveryStatus], repository: ComplaintRepository, now: datetime, hash_key: str
+) -> int:
+    """Record each status once; returns how many were new. The provider's id is looked up as
+    notify filed it: keyed-hashed (it may embed the citizen's address)."""
+    recorded = 0
+    for status in statuses:
+        ref = provider_ref(status.channel, status.provider_message_id, hash_key)
+        pk = delivery_pk(status.channel, ref)
+        item = {
+            "PK": pk,
+            "SK": f"S#{status.status}",
+            "kind": "delivery_status",
+            "status": status.status,
+            "at": status.at.isoformat(),
+            "error": (status.error or "")[:500] or None,
+            "ttl": int((now + STATUS_TTL).timestamp()),
+        }
+        writes = [repository.put_op(item, "attribute_not_exists(PK)")]
+        sent = repository.get_item(pk, "S") if status.status == "failed" else None
+        if sent is not None:
+            failed = NotificationDeliveryFailed(
+                metadata=EventMetadata(correlation_id=sent["complaint_id"], occurred_at=now),
+                data=NotificationDeliveryFailedData(
+                    complaint_id=sent["complaint_id"],
+                    channel=status.channel,
+                    provider_message_id=ref,
+                    status=status.status,
+                    error=item["error"],
+                ),
+            )
+            writes.append(repository.put_op(event_item(failed), "attribute_not_exists(PK)"))
+        try:
+            repository.transact(writes)
+        except ConditionsFailed:
+            continue  # the provider repeated a status we have
+        recorded += 1
+    return recorded
