@@ -145,6 +145,7 @@ class LocalCloud:
     def _start(self) -> LocalCloud:
         started = time.perf_counter()
         self._environ_before = dict(os.environ)  # given back at stop (a test's own cloud)
+        self._exported_before = dict(_EXPORTED)  # which of those an earlier cloud had exported
         if self.logs is not None:
             self.logs.parent.mkdir(parents=True, exist_ok=True)
             self.output = self.logs.open("a", buffering=1)
@@ -251,7 +252,11 @@ class LocalCloud:
                 os.environ[key] = before[key]
             else:
                 del os.environ[key]
-            if _EXPORTED.get(key) == value:
+            # A value given back stays the earlier cloud's export, not the developer's setting:
+            # the next cloud of the process must not take it for one (its providers' port).
+            if key in before and self._exported_before.get(key) == before[key]:
+                _EXPORTED[key] = before[key]
+            elif _EXPORTED.get(key) == value:
                 del _EXPORTED[key]
         if self.runtime is None:  # stopped before the functions' layers were on the path
             return
