@@ -614,12 +614,27 @@ class LocalCloud:
         return StaticSite(generated={"/console/config.json": config}, origins=origins)
 
     # ---------------------------------------------------------------- for tests and people
-    def idle(self) -> bool:
+    def idle(self, settle_s: float = 0.2) -> bool:
         """Nothing in flight: every polled queue is empty (visible, in flight and delayed: a
-        record waiting for another invocation's claim comes back delayed) and no poller is
-        handling a batch. Tests and the benchmark wait for this (with a deadline)."""
+        record waiting for another invocation's claim comes back delayed), every stream mapping
+        has caught up with its stream, and no poller is handling a batch — twice, `settle_s`
+        apart, with no batch handled in between (a bus may hand an event to its queue a moment
+        after PutEvents answered). Tests and the benchmark wait for this (with a deadline)."""
+        handled = [p.handled for p in self.pollers]
+        if not self._quiet():
+            return False
+        time.sleep(settle_s)
+        return self._quiet() and handled == [p.handled for p in self.pollers]
+
+    def _quiet(self) -> bool:
+        if any(p.busy.is_set() for p in self.pollers):
+            return False
         sqs = self.client("sqs")
         for poller in self.pollers:
+            if isinstance(poller, StreamPoller):
+                if not poller.caught_up():
+                    return False
+                continue
             url = getattr(poller, "queue_url", None)
             if url is None:
                 continue

@@ -33,6 +33,7 @@ class Poller(threading.Thread):
         super().__init__(name=name, daemon=True)
         self.stopping = threading.Event()
         self.busy = threading.Event()  # set while a batch is in flight (tests wait for idle)
+        self.handled = 0  # batches handled so far (idle() sees whether any ran while it looked)
         self.log: Callable[[str], None] = print  # the local cloud points this at its log
 
     def stop(self) -> None:
@@ -122,6 +123,7 @@ class SqsPoller(Poller):
                         VisibilityTimeout=self.retry_delay_s,
                     )
         finally:
+            self.handled += 1
             self.busy.clear()
         return len(messages)
 
@@ -239,7 +241,40 @@ class StreamPoller(Poller):
             self._shard_of.update((r["dynamodb"]["SequenceNumber"], shard_id) for r in records)
             self.pending += records
 
+    def caught_up(self) -> bool:
+        """Nothing of the stream waits for this mapping: no record read and not yet handled,
+        and none (that its filters keep) after the checkpoint. The look is the stream's own,
+        through a fresh iterator: a stream is not a queue, reading it takes nothing away."""
+        if self.busy.is_set() or self.pending:
+            return False
+        for shard in self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"][
+            "Shards"
+        ]:
+            after = self.checkpoint.get(shard["ShardId"])
+            iterator = self.streams.get_shard_iterator(
+                StreamArn=self.stream_arn,
+                ShardId=shard["ShardId"],
+                **(
+                    {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after}
+                    if after
+                    else {"ShardIteratorType": "TRIM_HORIZON"}
+                ),
+            )["ShardIterator"]
+            records = self.streams.get_records(ShardIterator=iterator, Limit=1000)["Records"]
+            if any(not self.filters or any(matches(f, r) for f in self.filters) for r in records):
+                return False
+        return True
+
     def poll_once(self) -> int:
+        # Busy from the read on: a record taken from the stream is in flight until handled
+        # (idle() must not see a gap between the read and the invocation).
+        self.busy.set()
+        try:
+            return self._poll_once()
+        finally:
+            self.busy.clear()
+
+    def _poll_once(self) -> int:
         if not self.pending:
             self._read()
         # Filtered-out records are consumed without an invocation, as in AWS.
@@ -254,25 +289,22 @@ class StreamPoller(Poller):
         self.pending = kept
         if not self.pending:
             return 0
-        self.busy.set()
-        try:
-            batch = self.pending[: self.batch_size]
-            for attempt in range(self.max_retries + 1):
-                failed_from = self._invoke(batch)
-                if failed_from is None:
-                    break
-                batch = batch[failed_from:]
-                time.sleep(min(0.05 * 2**attempt, 1.0))
-            else:
-                self._give_up(batch)
-            for record in self.pending[: self.batch_size]:
-                sequence = record["dynamodb"]["SequenceNumber"]
-                shard = self._shard_of.pop(sequence, None)
-                if shard is not None:
-                    self.checkpoint[shard] = sequence
-            self.pending = self.pending[self.batch_size :]
-        finally:
-            self.busy.clear()
+        batch = self.pending[: self.batch_size]
+        for attempt in range(self.max_retries + 1):
+            failed_from = self._invoke(batch)
+            if failed_from is None:
+                break
+            batch = batch[failed_from:]
+            time.sleep(min(0.05 * 2**attempt, 1.0))
+        else:
+            self._give_up(batch)
+        for record in self.pending[: self.batch_size]:
+            sequence = record["dynamodb"]["SequenceNumber"]
+            shard = self._shard_of.pop(sequence, None)
+            if shard is not None:
+                self.checkpoint[shard] = sequence
+        self.pending = self.pending[self.batch_size :]
+        self.handled += 1
         return len(batch)
 
     def _invoke(self, batch: list[dict[str, Any]]) -> int | None:
