@@ -627,28 +627,9 @@ class LocalCloud:
         return self._quiet() and handled == [p.handled for p in self.pollers]
 
     def _quiet(self) -> bool:
-        if any(p.busy.is_set() for p in self.pollers):
-            return False
-        sqs = self.client("sqs")
-        for poller in self.pollers:
-            if isinstance(poller, StreamPoller):
-                if not poller.caught_up():
-                    return False
-                continue
-            url = getattr(poller, "queue_url", None)
-            if url is None:
-                continue
-            counts = sqs.get_queue_attributes(
-                QueueUrl=url,
-                AttributeNames=[
-                    "ApproximateNumberOfMessages",
-                    "ApproximateNumberOfMessagesNotVisible",
-                    "ApproximateNumberOfMessagesDelayed",
-                ],
-            )["Attributes"]
-            if any(int(n) for n in counts.values()):
-                return False
-        return not any(p.busy.is_set() for p in self.pollers)
+        return all(p.caught_up() for p in self.pollers) and not any(
+            p.busy.is_set() for p in self.pollers
+        )
 
     def queue_url(self, logical_id: str) -> str:
         return self.resources[logical_id]  # CloudFormation's physical id of a queue is its URL

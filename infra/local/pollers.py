@@ -39,6 +39,10 @@ class Poller(threading.Thread):
     def stop(self) -> None:
         self.stopping.set()
 
+    def caught_up(self) -> bool:
+        """Nothing waits for this poller: the local cloud's idle() asks every poller."""
+        return not self.busy.is_set()
+
 
 # Batches of one SQS mapping in flight at once, locally: Lambda starts with five; on two cores
 # more than three only queue for the CPU.
@@ -86,6 +90,21 @@ class SqsPoller(Poller):
             except Exception as error:  # the emulator restarting, a network blip: keep polling
                 self.log(f"[local] {self.name}: {error}")
                 time.sleep(0.5)
+
+    def caught_up(self) -> bool:
+        """No batch in flight and the queue empty: visible, in flight and delayed (a record
+        waiting for another invocation's claim comes back delayed)."""
+        if self.busy.is_set():
+            return False
+        counts = self.sqs.get_queue_attributes(
+            QueueUrl=self.queue_url,
+            AttributeNames=[
+                "ApproximateNumberOfMessages",
+                "ApproximateNumberOfMessagesNotVisible",
+                "ApproximateNumberOfMessagesDelayed",
+            ],
+        )["Attributes"]
+        return not any(int(n) for n in counts.values())
 
     def poll_once(self) -> int:
         answer = self.sqs.receive_message(
@@ -198,6 +217,10 @@ class StreamPoller(Poller):
         # gives it back here at the next start, which then reads on after it.
         self.checkpoint: dict[str, str] = {}
         self._shard_of: dict[str, str] = {}  # pending record's sequence number -> its shard
+        # shard -> the last sequence number read. Once nothing read waits, the checkpoint moves
+        # there, over the records the filters dropped too, as Lambda's does: a restart does not
+        # read them again and caught_up() looks only at what came after.
+        self._read_up_to: dict[str, str] = {}
 
     def run(self) -> None:
         while not self.stopping.is_set():
@@ -240,6 +263,8 @@ class StreamPoller(Poller):
             records = answer.get("Records", [])
             self._shard_of.update((r["dynamodb"]["SequenceNumber"], shard_id) for r in records)
             self.pending += records
+            if records:
+                self._read_up_to[shard_id] = records[-1]["dynamodb"]["SequenceNumber"]
 
     def caught_up(self) -> bool:
         """Nothing of the stream waits for this mapping: no record read and not yet handled,
@@ -288,6 +313,7 @@ class StreamPoller(Poller):
                     self._shard_of.pop(record["dynamodb"]["SequenceNumber"], None)
         self.pending = kept
         if not self.pending:
+            self.checkpoint.update(self._read_up_to)
             return 0
         batch = self.pending[: self.batch_size]
         for attempt in range(self.max_retries + 1):
@@ -304,6 +330,8 @@ class StreamPoller(Poller):
             if shard is not None:
                 self.checkpoint[shard] = sequence
         self.pending = self.pending[self.batch_size :]
+        if not self.pending:
+            self.checkpoint.update(self._read_up_to)
         self.handled += 1
         return len(batch)
 

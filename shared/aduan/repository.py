@@ -198,6 +198,21 @@ class InboundChange:
 
 
 @dataclass(frozen=True)
+class DeliveryStatusRecord:
+    """One status a provider reported for a message we sent (`sent`, `delivered`, `read`,
+    `failed`), kept until `keep_until`."""
+
+    status: str
+    at: datetime
+    error: str | None
+    keep_until: datetime
+
+
+def _delivery_pk(channel: str, ref: str) -> str:
+    return f"S#{channel}#{ref}"
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     event_id: str
     detail_type: str
@@ -838,6 +853,66 @@ class ComplaintRepository(ChangeLoop):
             raise VersionConflict(
                 "the conversation or its complaint changed meanwhile"
             ) from refused
+
+    # --- provider deliveries: what a provider's message id belongs to, and its statuses -------
+    # `S#<channel>#<provider ref>` / `S` is written with the message's history entry (notify);
+    # each status the provider reports is one more item in that partition (`S#delivered`, …),
+    # written once however often the provider repeats it. The ref is notify's keyed hash when
+    # the provider's id embeds the citizen's address (`aduan.conversations.provider_ref`).
+
+    def delivery_put(
+        self,
+        channel: str,
+        ref: str,
+        *,
+        complaint_id: str,
+        claim: str,
+        template: str,
+        keep_until: datetime,
+    ) -> dict[str, Any]:
+        """A transaction item, written with the message's history entry (`append_events`' extra)."""
+        return self._put(
+            {
+                "PK": _delivery_pk(channel, ref),
+                "SK": "S",
+                "kind": "delivery",
+                "complaint_id": complaint_id,
+                "claim": claim,
+                "template": template,
+                "ttl": int(keep_until.timestamp()),
+            }
+        )
+
+    def delivery(self, channel: str, ref: str) -> dict[str, Any] | None:
+        """Which complaint and notification the provider's message belongs to (None: not ours)."""
+        return self.get_item(_delivery_pk(channel, ref), "S")
+
+    def record_delivery_status(
+        self,
+        channel: str,
+        ref: str,
+        status: DeliveryStatusRecord,
+        event: DomainEvent | None = None,
+    ) -> bool:
+        """The status, once, with its history event if any (a failure goes on the complaint's
+        history). False: the provider repeated a status we have."""
+        item = {
+            "PK": _delivery_pk(channel, ref),
+            "SK": f"S#{status.status}",
+            "kind": "delivery_status",
+            "status": status.status,
+            "at": status.at.isoformat(),
+            "error": status.error,
+            "ttl": int(status.keep_until.timestamp()),
+        }
+        writes = [self._put(item, "attribute_not_exists(PK)")]
+        if event is not None:
+            writes.append(self._put(event_item(event), "attribute_not_exists(PK)"))
+        try:
+            self.transact(writes)
+        except ConditionsFailed:
+            return False
+        return True
 
     # --- composed writes ------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -308,12 +308,19 @@ def test_whatsapp_delivery_statuses_are_recorded_once_and_a_failure_goes_on_the_
     whatsapp_post(stack, a_whatsapp_message("Jalan rusak"))
     tracking_id = only_complaint(stack)["id"]
     # what notify writes when it sends
-    from notify.deliver import delivery_item
-
     # (the provider's id as a keyed hash: a wamid carries the citizen's number)
     ref = provider_ref("whatsapp", "wamid.OUT-1", SECRETS["CONVERSATION_HASH_KEY"])
-    stack.repository.put_items(
-        [delivery_item("whatsapp", ref, tracking_id, "N#e#whatsapp", "acknowledgement")]
+    stack.repository.transact(
+        [
+            stack.repository.delivery_put(
+                "whatsapp",
+                ref,
+                complaint_id=tracking_id,
+                claim="N#e#whatsapp",
+                template="acknowledgement",
+                keep_until=datetime.now(UTC) + timedelta(days=90),
+            )
+        ]
     )
     stamp = str(int(datetime.now(UTC).timestamp()))
     delivered = {

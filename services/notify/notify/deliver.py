@@ -129,10 +129,13 @@ def deliver(
         if provider_id:
             # The delivery record the provider's status reports are filed under.
             done.append(
-                repository.put_op(
-                    delivery_item(
-                        message.recipient.channel, provider_id, complaint_id, key, message.template
-                    )
+                repository.delivery_put(
+                    message.recipient.channel,
+                    provider_id,
+                    complaint_id=complaint_id,
+                    claim=key,
+                    template=message.template,
+                    keep_until=datetime.now(UTC) + DELIVERY_TTL,
                 )
             )
         recorded.append(event)
@@ -206,22 +209,6 @@ class AcknowledgementClaim:
 
     def release(self) -> None:
         self.repository.release_acknowledgement(self.complaint_id)
-
-
-def delivery_item(
-    channel: str, provider_id: str, complaint_id: str, claim_key: str, template: str
-) -> dict:
-    """`S#<channel>#<provider id>`: which complaint and notification a provider's id belongs to."""
-    expires = int((datetime.now(UTC) + DELIVERY_TTL).timestamp())
-    return {
-        "PK": f"S#{channel}#{provider_id}",
-        "SK": "S",
-        "kind": "delivery",
-        "complaint_id": complaint_id,
-        "claim": claim_key,
-        "template": template,
-        "ttl": expires,
-    }
 
 
 __all__ = ["deliver", "DeliveryIncomplete", "Conflict"]

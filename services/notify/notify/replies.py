@@ -40,8 +40,8 @@ def last_inbound_at(channel: str, address: str, repository: ComplaintRepository)
     settings = get_settings()
     if not settings.conversation_hash_key:
         return None
-    item = repository.get_item(
-        conversation_key(channel, address, settings.conversation_hash_key), "K"
+    item = repository.conversation(
+        conversation_key(channel, address, settings.conversation_hash_key)
     )
     last = (item or {}).get("last_inbound_at")
     return datetime.fromisoformat(last) if last else None
@@ -85,7 +85,7 @@ def reply(
     templates: dict[str, Any],
 ) -> int:
     data = event.data
-    item = repository.get_item(data.conversation, "K")
+    item = repository.conversation(data.conversation)
     if item is None or not item.get("contact"):
         # Written in the same transaction as the event: a missing item is a bug, not a race.
         raise LookupError(f"conversation {data.conversation} not found")

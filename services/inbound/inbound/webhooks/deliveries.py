@@ -13,14 +13,10 @@ from datetime import datetime, timedelta
 from aduan.channel_events import NotificationDeliveryFailed, NotificationDeliveryFailedData
 from aduan.conversations import provider_ref
 from aduan.events import EventMetadata
-from aduan.repository import ComplaintRepository, ConditionsFailed, event_item
+from aduan.repository import ComplaintRepository, DeliveryStatusRecord
 from inbound.channels.inbound import DeliveryStatus
 
 STATUS_TTL = timedelta(days=90)
-
-
-def delivery_pk(channel: str, provider_message_id: str) -> str:
-    return f"S#{channel}#{provider_message_id}"
 
 
 def record_statuses(
@@ -31,33 +27,27 @@ def record_statuses(
     recorded = 0
     for status in statuses:
         ref = provider_ref(status.channel, status.provider_message_id, hash_key)
-        pk = delivery_pk(status.channel, ref)
-        item = {
-            "PK": pk,
-            "SK": f"S#{status.status}",
-            "kind": "delivery_status",
-            "status": status.status,
-            "at": status.at.isoformat(),
-            "error": (status.error or "")[:500] or None,
-            "ttl": int((now + STATUS_TTL).timestamp()),
-        }
-        writes = [repository.put_op(item, "attribute_not_exists(PK)")]
-        sent = repository.get_item(pk, "S") if status.status == "failed" else None
-        if sent is not None:
-            failed = NotificationDeliveryFailed(
+        record = DeliveryStatusRecord(
+            status=status.status,
+            at=status.at,
+            error=(status.error or "")[:500] or None,
+            keep_until=now + STATUS_TTL,
+        )
+        sent = repository.delivery(status.channel, ref) if status.status == "failed" else None
+        failed = (
+            NotificationDeliveryFailed(
                 metadata=EventMetadata(correlation_id=sent["complaint_id"], occurred_at=now),
                 data=NotificationDeliveryFailedData(
                     complaint_id=sent["complaint_id"],
                     channel=status.channel,
                     provider_message_id=ref,
                     status=status.status,
-                    error=item["error"],
+                    error=record.error,
                 ),
             )
-            writes.append(repository.put_op(event_item(failed), "attribute_not_exists(PK)"))
-        try:
-            repository.transact(writes)
-        except ConditionsFailed:
-            continue  # the provider repeated a status we have
-        recorded += 1
+            if sent is not None
+            else None
+        )
+        if repository.record_delivery_status(status.channel, ref, record, failed):
+            recorded += 1
     return recorded
