@@ -23,6 +23,21 @@ class _Recorder:
         self.batches.append([r["dynamodb"]["Keys"]["SK"]["S"] for r in event["Records"]])
 
 
+def _relay_mapping(streams: Any, runtime: _Recorder, arn: str) -> StreamPoller:
+    """The relay's mapping as the template has it: only new outbox items are handed over."""
+    return StreamPoller(
+        streams,
+        None,
+        runtime,  # type: ignore[arg-type]
+        {
+            "EventSourceArn": arn,
+            "FilterCriteria": {"Filters": [{"Pattern": json.dumps(_OUTBOX_ONLY)}]},
+        },
+        "Relay",
+        "ap-southeast-3",
+    )
+
+
 def _put(ddb: Any, table: str, sk: str) -> None:
     ddb.put_item(TableName=table, Item={"PK": {"S": "C#1"}, "SK": {"S": sk}})
 
@@ -33,17 +48,7 @@ def test_dropped_records_move_the_checkpoint_and_kept_ones_are_handed_over(
     table, ddb = complaint_table
     arn = ddb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
     runtime = _Recorder()
-    poller = StreamPoller(
-        aws_client(moto_endpoint, "dynamodbstreams"),
-        None,
-        runtime,  # type: ignore[arg-type]
-        {
-            "EventSourceArn": arn,
-            "FilterCriteria": {"Filters": [{"Pattern": json.dumps(_OUTBOX_ONLY)}]},
-        },
-        "Relay",
-        "ap-southeast-3",
-    )
+    poller = _relay_mapping(aws_client(moto_endpoint, "dynamodbstreams"), runtime, arn)
     assert poller.caught_up()  # an empty stream
 
     _put(ddb, table, "A#dropped-1")
@@ -63,17 +68,7 @@ def test_dropped_records_move_the_checkpoint_and_kept_ones_are_handed_over(
     assert poller.checkpoint != after_kept  # but the checkpoint moved over it
 
     # A mapping started from that checkpoint (a restart) reads nothing again.
-    again = StreamPoller(
-        poller.streams,
-        None,
-        runtime,  # type: ignore[arg-type]
-        {
-            "EventSourceArn": arn,
-            "FilterCriteria": {"Filters": [{"Pattern": json.dumps(_OUTBOX_ONLY)}]},
-        },
-        "Relay",
-        "ap-southeast-3",
-    )
+    again = _relay_mapping(poller.streams, runtime, arn)
     again.checkpoint = dict(poller.checkpoint)
     again._read()
     assert again.pending == []
