@@ -31,6 +31,9 @@ from aduan.status import Status
 from aduan.timeline import PUBLIC_STEPS
 
 MARKER_TTL = timedelta(days=30)
+# A provider's delivery record and the statuses it reports: long enough for a late status or
+# an officer asking why a citizen never got a reply.
+DELIVERY_TTL = timedelta(days=90)
 COORDINATOR_QUEUE = "coordinator"
 OPEN311_CLIENTS = "OPEN311#CLIENTS"
 
@@ -200,12 +203,12 @@ class InboundChange:
 @dataclass(frozen=True)
 class DeliveryStatusRecord:
     """One status a provider reported for a message we sent (`sent`, `delivered`, `read`,
-    `failed`), kept until `keep_until`."""
+    `failed`), recorded at `recorded_at` (kept DELIVERY_TTL from then)."""
 
     status: str
     at: datetime
     error: str | None
-    keep_until: datetime
+    recorded_at: datetime
 
 
 def _delivery_pk(channel: str, ref: str) -> str:
@@ -868,9 +871,10 @@ class ComplaintRepository(ChangeLoop):
         complaint_id: str,
         claim: str,
         template: str,
-        keep_until: datetime,
+        sent_at: datetime,
     ) -> dict[str, Any]:
-        """A transaction item, written with the message's history entry (`append_events`' extra)."""
+        """A transaction item, written with the message's history entry (`append_events`' extra),
+        kept DELIVERY_TTL from `sent_at`."""
         return self._put(
             {
                 "PK": _delivery_pk(channel, ref),
@@ -879,7 +883,7 @@ class ComplaintRepository(ChangeLoop):
                 "complaint_id": complaint_id,
                 "claim": claim,
                 "template": template,
-                "ttl": int(keep_until.timestamp()),
+                "ttl": int((sent_at + DELIVERY_TTL).timestamp()),
             }
         )
 
@@ -903,7 +907,7 @@ class ComplaintRepository(ChangeLoop):
             "status": status.status,
             "at": status.at.isoformat(),
             "error": status.error,
-            "ttl": int(status.keep_until.timestamp()),
+            "ttl": int((status.recorded_at + DELIVERY_TTL).timestamp()),
         }
         writes = [self._put(item, "attribute_not_exists(PK)")]
         if event is not None:

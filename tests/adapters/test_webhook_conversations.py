@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -318,7 +318,7 @@ def test_whatsapp_delivery_statuses_are_recorded_once_and_a_failure_goes_on_the_
                 complaint_id=tracking_id,
                 claim="N#e#whatsapp",
                 template="acknowledgement",
-                keep_until=datetime.now(UTC) + timedelta(days=90),
+                sent_at=datetime.now(UTC),
             )
         ]
     )

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from aduan.conversations import provider_ref
@@ -40,8 +40,6 @@ from aduan.observability import count
 from aduan.provider_http import NotSent, SendFailed
 from aduan.repository import ComplaintRepository
 from notify.messages import Message
-
-DELIVERY_TTL = timedelta(days=90)
 
 Send = Callable[[Message], str]
 
@@ -135,7 +133,7 @@ def deliver(
                     complaint_id=complaint_id,
                     claim=key,
                     template=message.template,
-                    keep_until=datetime.now(UTC) + DELIVERY_TTL,
+                    sent_at=datetime.now(UTC),
                 )
             )
         recorded.append(event)

@@ -8,15 +8,13 @@ provider repeats it; a failure also goes on the complaint's history, where offic
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from aduan.channel_events import NotificationDeliveryFailed, NotificationDeliveryFailedData
 from aduan.conversations import provider_ref
 from aduan.events import EventMetadata
 from aduan.repository import ComplaintRepository, DeliveryStatusRecord
 from inbound.channels.inbound import DeliveryStatus
-
-STATUS_TTL = timedelta(days=90)
 
 
 def record_statuses(
@@ -31,7 +29,7 @@ def record_statuses(
             status=status.status,
             at=status.at,
             error=(status.error or "")[:500] or None,
-            keep_until=now + STATUS_TTL,
+            recorded_at=now,
         )
         sent = repository.delivery(status.channel, ref) if status.status == "failed" else None
         failed = (
