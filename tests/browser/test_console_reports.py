@@ -49,7 +49,7 @@ def test_a_unit_admin_reads_the_laporan_page(cloud, new_page, site, screenshot, 
             "img",
             name="Diagram batang aduan masuk dan dijawab per bulan; angkanya ada di tabel di sampingnya.",
         )
-        expect(chart).to_be_visible()
+        expect(chart).to_be_visible(timeout=15_000)  # drawn once both reports are in
         page.wait_for_function(
             "() => [...document.images].some(i => i.src.startsWith('blob:') && i.naturalWidth > 0)"
         )
