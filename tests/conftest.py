@@ -4,6 +4,7 @@ developer's `make run` (on 4566/3000/3001) can keep running while the suite runs
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import threading
 from pathlib import Path
@@ -12,19 +13,29 @@ import pytest
 
 from tests.support import aws_client, table_from_template
 
-CLOUD_LOG = Path(__file__).resolve().parents[1] / "test-output" / f"local-cloud-{os.getpid()}.log"
+OUTPUT = Path(__file__).resolve().parents[1] / "test-output"
+# Every log line the functions write goes to one file per test process (`make test` runs the suite
+# in several, pytest-xdist's workers) in one folder, which the suite's last step scans for personal
+# data (tests/e2e/test_zz_logs_hold_no_personal_data.py).
+CLOUD_LOGS = OUTPUT / "cloud-logs"
+CLOUD_LOG = CLOUD_LOGS / f"local-cloud-{os.getpid()}.log"
+# Which test process this is: pytest-xdist's worker id ("gw0", ...), "main" without xdist.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 # A LocalStack the developer runs themselves (read before any cloud of the suite sets the
 # variable for its own functions).
 USERS_LOCALSTACK = os.environ.get("AWS_ENDPOINT_URL", "")
 
 
 def pytest_sessionstart(session):
-    # Every log line the functions write goes to one file per run, which the suite scans for
-    # personal data at the end (tests/e2e/test_zz_logs_hold_no_personal_data.py).
-    CLOUD_LOG.unlink(missing_ok=True)
+    # A run starts without an earlier run's logs, except the scan's own step after the run
+    # (ADUAN_TEST_LOGS_KEEP, set by the Makefile); xdist's workers start inside the run.
+    worker = hasattr(session.config, "workerinput")
+    if not worker and not os.environ.get("ADUAN_TEST_LOGS_KEEP"):
+        shutil.rmtree(CLOUD_LOGS, ignore_errors=True)
+    CLOUD_LOGS.mkdir(parents=True, exist_ok=True)
 
 
-def start_cloud(localstack_log: str = "localstack.log", **options):
+def start_cloud(localstack_log: str = f"localstack-{WORKER}.log", **options):
     """The local cloud: the embedded moto; with ADUAN_CLOUD=localstack (`make test-localstack`)
     LocalStack serves the messaging and storage and moto the rest (AWS_ENDPOINT_URL, if set,
     names a LocalStack already running). `options` go to LocalCloud (e.g. `faults`)."""
@@ -33,7 +44,7 @@ def start_cloud(localstack_log: str = "localstack.log", **options):
     if os.environ.get("ADUAN_CLOUD") == "localstack":
         from infra.local.localstack import LocalStackCloud
 
-        log = Path(__file__).resolve().parents[1] / "test-output" / localstack_log
+        log = OUTPUT / localstack_log
         local: LocalCloud = LocalStackCloud(
             Ports.free(),
             localstack_url=USERS_LOCALSTACK,
@@ -64,9 +75,7 @@ def own_cloud(request):
     if os.environ.get("ADUAN_CLOUD") == "localstack":
         yield request.getfixturevalue("cloud")
         return
-    local = start_cloud(
-        localstack_log=f"localstack-{request.module.__name__.rsplit('.', 1)[-1]}.log"
-    )
+    local = start_cloud()
     yield local
     local.stop()
 

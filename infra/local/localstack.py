@@ -383,14 +383,17 @@ def main() -> None:
     commands.add_parser(
         "python313", help="print a Python 3.13 interpreter (or fail naming what to install)"
     )
-    counts = commands.add_parser("requests", help="print the request counts in a LocalStack log")
-    counts.add_argument("log", type=Path)
+    counts = commands.add_parser(
+        "requests", help="print the request counts in LocalStack logs (summed)"
+    )
+    counts.add_argument("logs", type=Path, nargs="+")
     args = parser.parse_args()
     if args.command == "python313":
         print(python313())
     else:
-        found = request_counts(args.log)
-        print(f"LocalStack answered {sum(found.values())} requests ({args.log})")
+        found = sum((request_counts(log) for log in args.logs), Counter())
+        names = ", ".join(str(log) for log in args.logs)
+        print(f"LocalStack answered {sum(found.values())} requests ({names})")
         for name, count in found.most_common():
             print(f"{count:8d}  {name}")
 

@@ -1,17 +1,19 @@
-"""The log lines of the whole run hold none of the test identities (named last, so in a full run
-it scans what every other test made the functions log; alone, it makes its own traffic).
+"""The log lines of the whole run hold none of the test identities. `make test` runs it after the
+rest of the suite (in a step of its own: the suite runs in several processes), so it scans what
+every other test made the functions log, in every process's file; alone, it makes its own traffic.
 
 The identities are the ones this test sends on every channel, plus every e-mail address, phone
 number and reporter name written literally in the tests and the citizen tool."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CLOUD_LOG
+from tests.conftest import CLOUD_LOGS
 from tests.e2e.test_reporter_privacy import complain_on_every_channel
 from tests.support import http
 
@@ -44,7 +46,14 @@ def test_no_log_line_holds_a_test_identity(cloud):
     identities = identities_written_in_the_tests() | {address for _, address, _ in sent}
     identities |= {"Budi Santoso", "+6281234567890"}
     assert len(identities) > 20  # the harvest found the tests' identities
-    lines = CLOUD_LOG.read_text(encoding="utf-8", errors="replace").splitlines()
+    logs = sorted(CLOUD_LOGS.glob("*.log"))
+    if os.environ.get("ADUAN_TEST_LOGS_KEEP"):  # after the run: its processes' logs are here too
+        assert len(logs) > 1, logs
+    lines = [
+        line
+        for log in logs
+        for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
+    ]
     services = {m for line in lines for m in re.findall(r'"service":"([a-z-]+)"', line)}
     # the webhooks', routing's and notify's lines are all there to be scanned
     assert {"intake", "routing", "notify"} <= services, services
