@@ -35,7 +35,7 @@ def pytest_sessionstart(session):
     CLOUD_LOGS.mkdir(parents=True, exist_ok=True)
 
 
-def start_cloud(localstack_log: str = f"localstack-{WORKER}.log", **options):
+def start_cloud(**options):
     """The local cloud: the embedded moto; with ADUAN_CLOUD=localstack (`make test-localstack`)
     LocalStack serves the messaging and storage and moto the rest (AWS_ENDPOINT_URL, if set,
     names a LocalStack already running). `options` go to LocalCloud (e.g. `faults`)."""
@@ -44,7 +44,7 @@ def start_cloud(localstack_log: str = f"localstack-{WORKER}.log", **options):
     if os.environ.get("ADUAN_CLOUD") == "localstack":
         from infra.local.localstack import LocalStackCloud
 
-        log = OUTPUT / localstack_log
+        log = OUTPUT / f"localstack-{WORKER}.log"  # one per test process
         local: LocalCloud = LocalStackCloud(
             Ports.free(),
             localstack_url=USERS_LOCALSTACK,

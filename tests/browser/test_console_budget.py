@@ -17,7 +17,7 @@ def test_the_first_page_is_within_150_kb_compressed(browser, site):
     assert size["gzip"] <= 150 * 1024, size
 
 
-def test_the_inbox_renders_100_rows_within_200_ms(browser, site, cloud):
+def test_the_inbox_renders_100_rows_and_the_time_is_measured(browser, site, cloud):
     seed_dispositions(cloud, 100)
     timings = inbox_render_ms(browser, site, rows=100, runs=3)
     print(f"inbox 100 rows: {timings}")
