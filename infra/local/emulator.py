@@ -126,6 +126,11 @@ class SerialDynamoDB:
             # Materialise the body inside the turn: the work happens while it is produced.
             return list(self.app(environ, start_response))
 
+    def whole_turn(self) -> contextlib.AbstractContextManager[None]:
+        """The turn, taken as a caller takes it: no DynamoDB request is served while it is held
+        (the snapshot holds it while it writes the state)."""
+        return self._one_at_a_time(caller_waits=True)
+
     @contextlib.contextmanager
     def _one_at_a_time(self, caller_waits: bool) -> Iterator[None]:
         kind = "callers" if caller_waits else "consumers"
@@ -1298,7 +1303,7 @@ def main() -> None:
     server.start()
     if args.state is not None:
         # Requests pass through the gate from here on: it holds them back while it snapshots.
-        gate = snapshot.Gate(server._server.app, server._server.app.lock, path)
+        gate = snapshot.Gate(server._server.app, server._server.app.whole_turn(), path)
         server._server.app = gate
 
         def stop(*_: Any) -> None:

@@ -119,3 +119,19 @@ def test_only_an_event_consumers_containers_carry_the_consumer_app_id() -> None:
 
     assert environment(answers_callers=False)["AWS_SDK_UA_APP_ID"] == BACKGROUND_APP_ID
     assert "AWS_SDK_UA_APP_ID" not in environment(answers_callers=True)
+
+
+def test_the_whole_turn_holds_every_dynamodb_request_back_until_it_is_given_up() -> None:
+    app = Recorder()
+    app.release_first.set()
+    gate = SerialDynamoDB(app)
+    turn = gate.whole_turn()
+    turn.__enter__()
+    waiting = [_request(gate, "caller", CALLER_AGENT), _request(gate, "consumer", CONSUMER_AGENT)]
+    _until(lambda: gate.waiting == {"callers": 1, "consumers": 1})
+    assert app.served == []
+
+    turn.__exit__(None, None, None)
+    for thread in waiting:
+        thread.join(10)
+    assert app.served == ["caller", "consumer"]
