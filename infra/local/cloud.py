@@ -449,7 +449,6 @@ class LocalCloud:
                 config["FunctionArn"],
                 environment,
                 max_containers=self._containers(sam, logical_id),
-                answers_callers=self._behind_the_api(sam, logical_id),
                 layers=layers,
                 base_environment=dict(os.environ),
             )
@@ -475,11 +474,7 @@ class LocalCloud:
         """Functions behind the HTTP API get several containers (requests arrive at once); the
         pollers' functions one, and as many as their mappings' batches in flight once those are
         known (_start_event_sources)."""
-        return self.http_containers if self._behind_the_api(sam, logical_id) else 1
-
-    @staticmethod
-    def _behind_the_api(sam: dict[str, Any], logical_id: str) -> bool:
-        return any(r.function == logical_id for r in tpl.routes(sam))
+        return self.http_containers if any(r.function == logical_id for r in tpl.routes(sam)) else 1
 
     def _seed(self) -> None:
         if self.restored:

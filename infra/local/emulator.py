@@ -7,8 +7,7 @@ faster under load. Fixes to moto, applied in the child:
 1. moto's DynamoDB is not thread-safe: TransactWriteItems deep-copies the whole table to roll back
    on failure, and a concurrent write changes the table during the copy ("dictionary changed size
    during iteration", answered as HTTP 500). DynamoDB requests are therefore served one at a time;
-   the other services (SQS long polls in particular) stay concurrent. When several wait, the
-   event consumers' requests go last (SerialDynamoDB says why).
+   the other services (SQS long polls in particular) stay concurrent.
 2. moto's /moto-api/data.json (where the fake providers read SES mail) reads every attribute of
    every model; a deployed Lambda function's `docker_client` raises DockerException when no Docker
    engine runs, which breaks the whole endpoint. Here it answers AttributeError, which data.json
@@ -95,60 +94,24 @@ from moto.moto_server.threaded_moto_server import MotoRequestHandler, ThreadedMo
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import make_server
 
-from infra.local.runtime import BACKGROUND_APP_ID
 from infra.local.snapshot import ANSWERED
 
 _DYNAMODB_TARGET = "DynamoDB_20120810."
 
 
 class SerialDynamoDB:
-    """WSGI middleware: one DynamoDB request at a time, everything else as it comes.
-
-    When several wait, a request from anything but an event consumer's container goes first (a
-    function behind the HTTP API, a test, the local cloud itself): someone is waiting for that
-    answer. On AWS a webhook's write never queues behind the consumers' writes; here, with one
-    request at a time, a first-come turn put each webhook's two calls behind the burst of
-    routing, notify and reports work its own complaint had set off (python -m bench.webhooks).
-    A consumer's request waits only while such a request is waiting or served, so it is
-    delayed under a stream of them, never refused or lost.
-    """
+    """WSGI middleware: one DynamoDB request at a time, everything else as it comes."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self._turn = threading.Condition()
-        self._serving = False
-        self.waiting = {"callers": 0, "consumers": 0}  # requests waiting for their turn
+        self.lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        if not environ.get("HTTP_X_AMZ_TARGET", "").startswith(_DYNAMODB_TARGET):
-            return self.app(environ, start_response)
-        with self._one_at_a_time(BACKGROUND_APP_ID not in environ.get("HTTP_USER_AGENT", "")):
-            # Materialise the body inside the turn: the work happens while it is produced.
-            return list(self.app(environ, start_response))
-
-    def whole_turn(self) -> contextlib.AbstractContextManager[None]:
-        """The turn, taken as a caller takes it: no DynamoDB request is served while it is held
-        (the snapshot holds it while it writes the state)."""
-        return self._one_at_a_time(caller_waits=True)
-
-    @contextlib.contextmanager
-    def _one_at_a_time(self, caller_waits: bool) -> Iterator[None]:
-        kind = "callers" if caller_waits else "consumers"
-        with self._turn:
-            self.waiting[kind] += 1
-            try:
-                self._turn.wait_for(
-                    lambda: not self._serving and (caller_waits or not self.waiting["callers"])
-                )
-            finally:
-                self.waiting[kind] -= 1
-            self._serving = True
-        try:
-            yield
-        finally:
-            with self._turn:
-                self._serving = False
-                self._turn.notify_all()
+        if environ.get("HTTP_X_AMZ_TARGET", "").startswith(_DYNAMODB_TARGET):
+            with self.lock:
+                # Materialise the body inside the lock: the work happens while it is produced.
+                return list(self.app(environ, start_response))
+        return self.app(environ, start_response)
 
 
 class KeepAliveHandler(MotoRequestHandler):
@@ -1303,7 +1266,7 @@ def main() -> None:
     server.start()
     if args.state is not None:
         # Requests pass through the gate from here on: it holds them back while it snapshots.
-        gate = snapshot.Gate(server._server.app, server._server.app.whole_turn(), path)
+        gate = snapshot.Gate(server._server.app, server._server.app.lock, path)
         server._server.app = gate
 
         def stop(*_: Any) -> None:

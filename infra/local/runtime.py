@@ -37,9 +37,6 @@ WORKER = Path(__file__).with_name("worker.py")
 # The local machine is slower than Lambda and shares its cores with the emulator: a container is
 # killed (and the invocation failed) only after twice the function's configured timeout.
 TIMEOUT_FACTOR = 2
-# The user agent's app id (`app/...`, botocore adds it) of an event consumer's containers: the
-# emulator serves their DynamoDB requests after those someone waits for (emulator.SerialDynamoDB).
-BACKGROUND_APP_ID = "aduan-local-event-consumer"
 # What a Lambda container has in its environment besides the function's own variables.
 _PASSED_THROUGH = (
     "PATH",
@@ -129,7 +126,6 @@ class LocalFunction:
     arn: str
     environment: dict[str, str]
     max_containers: int = 1
-    answers_callers: bool = False  # behind the HTTP API: a caller waits for each answer
     layers: list[Path] = field(default_factory=list)
     base_environment: dict[str, str] | None = None
     containers: list[Container] = field(default_factory=list)
@@ -241,8 +237,6 @@ class LocalFunction:
                 "PYTHONDONTWRITEBYTECODE": "1",
             }
         )
-        if not self.answers_callers:
-            env["AWS_SDK_UA_APP_ID"] = BACKGROUND_APP_ID
         env.update(self.environment)
         return env
 
