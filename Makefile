@@ -75,7 +75,7 @@ run-localstack: $(STAMP) $(LS_STAMP)
 # runs in a pytest session of its own, one after the other (run beside each other, the load
 # let notify's retry come after its lease had run out, and the random-fault run checks that a
 # retry met a live lease).
-test-localstack: $(STAMP) $(LS_STAMP) chromium
+test-localstack: $(STAMP) $(LS_STAMP)
 	rm -f test-output/localstack-*.log
 	ADUAN_CLOUD=localstack $(PYTEST) tests/e2e $(addprefix --ignore=,$(LS_OWN_CLOUD) $(LS_NOT_RUN) $(LOG_SCAN)) $(PYTEST_ARGS)
 	ADUAN_CLOUD=localstack ADUAN_TEST_LOGS_KEEP=1 $(PY) -m pytest -q $(LOG_SCAN)

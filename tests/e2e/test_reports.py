@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.officer_client import Officers, submit
-from tests.support import eventually
+from tests.support import eventually, http
 
 pytestmark = pytest.mark.e2e
 
@@ -38,8 +38,6 @@ def city_items(cloud) -> list[dict]:
 def quiet_kelurahan(cloud, counted: set[str]) -> tuple[str, str]:
     """(kecamatan, kelurahan) names, from the areas the form offers, of a kelurahan with no group
     in the summary yet."""
-    from tests.support import http
-
     areas = http("GET", f"{cloud.gateway_url}/v1/areas").json
     return next(
         (kecamatan["name"], kelurahan["name"])
@@ -75,8 +73,6 @@ def test_public_summary_answers_json_csv_and_xlsx_and_holds_back_small_groups(cl
     import io
 
     from openpyxl import load_workbook
-
-    from tests.support import http
 
     url = f"{cloud.gateway_url}/v1/reports/summary"
 
@@ -134,8 +130,6 @@ def test_public_summary_answers_json_csv_and_xlsx_and_holds_back_small_groups(cl
     ],
 )
 def test_bad_report_parameters_get_a_clear_422(cloud, query, code):
-    from tests.support import http
-
     got = http("GET", f"{cloud.gateway_url}/v1/reports/summary?{query}")
     assert got.status == 422 and got.json["error"]["code"] == code and got.json["error"]["message"]
 
@@ -161,8 +155,6 @@ def test_a_unit_complaint_list_now_and_in_the_background(cloud, officers):
     import io
 
     from openpyxl import load_workbook
-
-    from tests.support import http
 
     tracking_id = submit(
         cloud,
