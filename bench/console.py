@@ -36,7 +36,7 @@ def seed_dispositions(cloud: Any, rows: int) -> list[str]:
     now = datetime.now(UTC)
     ids = []
     for n in range(rows):
-        complaint = Complaint(
+        complaint = Complaint.checked(
             id=new_tracking_id(),
             status=Status.DISPATCHED,
             channel=("web", "whatsapp", "sms", "telegram", "email")[n % 5],

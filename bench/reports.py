@@ -79,7 +79,7 @@ def lifecycle_writes(repo: Any) -> tuple[int, list[tuple[str, int]]]:
     wib = load_zone("Asia/Jakarta")
     at = datetime(2026, 11, 9, 9, tzinfo=wib)
     reference.forget()
-    form = ComplaintForm(
+    form = ComplaintForm.checked(
         title="Jalan berlubang",
         description="Jalan berlubang besar di depan sekolah, berbahaya.",
         location={"kecamatan": "klojen", "kelurahan": "klojen-oro-oro-dowo"},
@@ -224,7 +224,7 @@ def export_time(n: int) -> dict[str, float]:
     start = datetime(2026, 1, 1, 8, tzinfo=wib)
     statuses = list(Status)
     complaints = [
-        Complaint(
+        Complaint.checked(
             id=f"C{i:05d}-X",
             status=statuses[i % len(statuses)],
             channel="web",

@@ -63,7 +63,7 @@ def _import_seconds(
 
 def _literal_environment(sam: dict[str, Any], logical_id: str) -> dict[str, str]:
     """The variables the template gives a function as plain text (Globals, then its own), so a
-    cold start here runs with what changes an import (PYDANTIC_DISABLE_PLUGINS); references to
+    cold start here runs with what changes an import (POWERTOOLS_*); references to
     resources (the table's name) change none and are left out."""
     variables = {
         **sam.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {}),

@@ -26,7 +26,9 @@ def event_types() -> dict[str, Any]:
 
 
 def schema_of(cls: Any) -> dict[str, Any]:
-    schema = cls.model_json_schema()
+    from aduan.model import json_schema
+
+    schema = json_schema(cls)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-source": cls.SOURCE,

@@ -110,13 +110,6 @@ def _check_text(text: str) -> None:
         raise InvalidJson("the body holds a lone surrogate (\\uD800-\\uDFFF): not text") from error
 
 
-def validation_details(error: Any) -> list[dict[str, Any]]:
-    """pydantic's errors without the input values (they may hold personal data)."""
-    return [
-        {"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in error.errors()
-    ]
-
-
 # The public answer to each error code, Indonesian first (the city's and most citizens'
 # language) and English on `Accept-Language: en`. Errors that carry both texts themselves (the
 # lifecycle's refusals) answer with their own; a code missing here answers by its status.
@@ -217,7 +210,7 @@ def install_error_handlers(
 ) -> None:
     """Map every error to its JSON answer, once per API: typed domain errors to their status,
     validation errors to 422, unknown routes to 404, anything else to a 500 without a trace."""
-    from pydantic import ValidationError
+    from aduan.model import ValidationError, problems
 
     def english() -> bool:
         return wants_english(app.current_event.headers)
@@ -230,9 +223,7 @@ def install_error_handlers(
     @app.exception_handler(ValidationError)
     def invalid(error: ValidationError) -> Response:
         message = public_message("validation_error", 422, english(), invalid_message)
-        return error_response(
-            422, "validation_error", message, {"fields": validation_details(error)}
-        )
+        return error_response(422, "validation_error", message, {"fields": problems(error)})
 
     @app.exception_handler(AduanError)
     def domain_error(error: AduanError) -> Response:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from aduan.events import DomainEvent, EventData, Language, register
+from aduan.model import Fact
 from aduan.status import Status
 
 ReplyChannel = Literal["whatsapp", "telegram", "sms", "email", "messenger", "instagram"]
@@ -26,7 +25,7 @@ ReplyTemplate = Literal[
 ]
 
 
-class ChannelReplyRequestedData(EventData):
+class ChannelReplyRequestedData(EventData, kw_only=True, frozen=True):
     """A reply to a chat, asked for by the message that came in (the outbox of the reply).
 
     `complaint_id` is the complaint the reply is about; a reply that concerns none (an unknown
@@ -43,10 +42,8 @@ class ChannelReplyRequestedData(EventData):
     in_reply_to: str  # the provider's id of the citizen's message
 
 
-class MediaItem(BaseModel):
+class MediaItem(Fact, kw_only=True, frozen=True, forbid_unknown_fields=True):
     """A photo or attachment as the provider refers to it (ids and provider URLs only)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     provider_ref: str
     url: str | None = None
@@ -58,7 +55,7 @@ class MediaItem(BaseModel):
     inbox_key: str | None = None
 
 
-class MediaReceivedData(EventData):
+class MediaReceivedData(EventData, kw_only=True, frozen=True):
     # web: photos the browser uploaded through presigned POSTs (they wait in the inbox too).
     channel: Literal[
         "whatsapp", "telegram", "sms", "email", "lapor", "messenger", "instagram", "open311", "web"
@@ -67,9 +64,7 @@ class MediaReceivedData(EventData):
     items: list[MediaItem]
 
 
-class StoredMedia(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
+class StoredMedia(Fact, kw_only=True, frozen=True, forbid_unknown_fields=True):
     key: str  # S3 key under complaints/<id>/media/
     mime_type: str
     size: int
@@ -77,21 +72,19 @@ class StoredMedia(BaseModel):
     provider_ref: str
 
 
-class RejectedMedia(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
+class RejectedMedia(Fact, kw_only=True, frozen=True, forbid_unknown_fields=True):
     provider_ref: str
     reason: str  # too_large | type_not_allowed | host_not_allowed | digest_mismatch | not_found | metadata_not_removable
 
 
-class MediaStoredData(EventData):
+class MediaStoredData(EventData, kw_only=True, frozen=True):
     message_id: str
     stored: list[StoredMedia] = []
     rejected: list[RejectedMedia] = []
     version: int
 
 
-class NotificationDeliveryFailedData(EventData):
+class NotificationDeliveryFailedData(EventData, kw_only=True, frozen=True):
     """The provider could not deliver a message we sent (WhatsApp `failed`, Twilio `undelivered`)."""
 
     channel: ReplyChannel
@@ -100,7 +93,7 @@ class NotificationDeliveryFailedData(EventData):
     error: str | None = None
 
 
-class ForwardedToLaporData(EventData):
+class ForwardedToLaporData(EventData, kw_only=True, frozen=True):
     lapor_tracking_id: str
     status: Status
     version: int  # the complaint version whose status was forwarded
@@ -109,29 +102,29 @@ class ForwardedToLaporData(EventData):
 # --- events ------------------------------------------------------------------------------------
 
 
-class ChannelReplyRequested(DomainEvent):
+class ChannelReplyRequested(DomainEvent, kw_only=True, frozen=True):
     SOURCE: ClassVar[str] = "aduan.intake"
     data: ChannelReplyRequestedData
 
 
-class MediaReceived(DomainEvent):
+class MediaReceived(DomainEvent, kw_only=True, frozen=True):
     """Photos came with a message; the channels' media worker fetches them."""
 
     SOURCE: ClassVar[str] = "aduan.intake"
     data: MediaReceivedData
 
 
-class MediaStored(DomainEvent):
+class MediaStored(DomainEvent, kw_only=True, frozen=True):
     SOURCE: ClassVar[str] = "aduan.media"
     data: MediaStoredData
 
 
-class NotificationDeliveryFailed(DomainEvent):
+class NotificationDeliveryFailed(DomainEvent, kw_only=True, frozen=True):
     SOURCE: ClassVar[str] = "aduan.intake"
     data: NotificationDeliveryFailedData
 
 
-class ForwardedToLapor(DomainEvent):
+class ForwardedToLapor(DomainEvent, kw_only=True, frozen=True):
     """The complaint's status as SP4N-LAPOR! was told it (the outbound bridge)."""
 
     SOURCE: ClassVar[str] = "aduan.lapor"

@@ -8,26 +8,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictBool,
-    StrictFloat,
-    StringConstraints,
-    field_validator,
-    model_validator,
-)
-
 from aduan.events import (
     Channel,
     ComplaintReceived,
     ComplaintReceivedData,
     ComplaintType,
+    ContactChannel,
     EventMetadata,
     Language,
     LocationData,
 )
+from aduan.model import Form, Meta, Model, field
 from aduan.status import Status, SubState
 
 _UPLOAD_KEY = re.compile(r"^inbox/web/[0-9a-f]{32}$")
@@ -38,118 +29,101 @@ def _one_needs_the_other(a: str, b: str) -> dict[str, Any]:
     return {"if": number, "then": {"properties": {b: {"type": "number"}}, "required": [b]}}
 
 
-class Location(BaseModel):
-    # The document says what the validator below refuses: a coordinate comes with its partner.
-    model_config = ConfigDict(
-        extra="forbid",
-        str_strip_whitespace=True,
-        defer_build=True,
-        json_schema_extra={
-            "allOf": [_one_needs_the_other("lat", "lon"), _one_needs_the_other("lon", "lat")]
-        },
-    )
+_Area = Annotated[str, Meta(max_length=80)]
+_Address = Annotated[str, Meta(max_length=300)]
+_Name = Annotated[str, Meta(max_length=120)]
+_CategoryId = Annotated[str, Meta(max_length=60)]
 
-    kecamatan: str | None = Field(default=None, max_length=80)
-    kelurahan: str | None = Field(default=None, max_length=80)
-    address: str | None = Field(default=None, max_length=300)
-    # Strict: true/false are not coordinates (plain float would read them as 1 and 0).
-    lat: StrictFloat | None = Field(default=None, ge=-90, le=90)
-    lon: StrictFloat | None = Field(default=None, ge=-180, le=180)
 
-    @field_validator("lat", "lon")
-    @classmethod
-    def _to_the_centimetre(cls, degrees: float | None) -> float | None:
-        # Seven decimals is about a centimetre; more is noise, and a value like 1e-215 is
-        # beyond what DynamoDB can store as a number.
-        return None if degrees is None else round(degrees, 7)
+class Location(Form, kw_only=True):
+    kecamatan: _Area | None = None
+    kelurahan: _Area | None = None
+    address: _Address | None = None
+    # A float: true/false are not coordinates (msgspec refuses a bool where a number goes).
+    lat: Annotated[float, Meta(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Meta(ge=-180, le=180)] | None = None
 
-    @model_validator(mode="after")
-    def _both_coordinates(self) -> Location:
+    def __post_init__(self) -> None:
+        super().__post_init__()
         if (self.lat is None) != (self.lon is None):
             raise ValueError("lat and lon go together")
-        return self
+        # Seven decimals is about a centimetre; more is noise, and a value like 1e-215 is
+        # beyond what DynamoDB can store as a number.
+        if self.lat is not None and self.lon is not None:
+            self.lat, self.lon = round(self.lat, 7), round(self.lon, 7)
 
 
-class Reporter(BaseModel):
+# The document says what Location's check refuses: a coordinate comes with its partner.
+_BOTH_OR_NEITHER = [_one_needs_the_other("lat", "lon"), _one_needs_the_other("lon", "lat")]
+_LOCATION = Annotated[Location, Meta(extra_json_schema={"allOf": _BOTH_OR_NEITHER})]
+
+
+_Phone = Annotated[str, Meta(max_length=20, pattern=r"^\+?[0-9][0-9 \-]{6,18}$")]
+_Email = Annotated[
+    str, Meta(max_length=254, pattern=r"^[^@ \t\n\r\f\v]+@[^@ \t\n\r\f\v]+\.[^@ \t\n\r\f\v]+$")
+]
+
+
+class Reporter(Form, kw_only=True):
     """Personal data: only ever stored encrypted, apart from the complaint text."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
-
-    name: str | None = Field(default=None, max_length=120)
-    phone: str | None = Field(default=None, max_length=20, pattern=r"^\+?[0-9][0-9 \-]{6,18}$")
+    name: _Name | None = None
+    phone: _Phone | None = None
     # A plain shape check: deliverability is the mail provider's business, not the form's.
-    email: str | None = Field(
-        default=None,
-        max_length=254,
-        pattern=r"^[^@ \t\n\r\f\v]+@[^@ \t\n\r\f\v]+\.[^@ \t\n\r\f\v]+$",
-    )
+    email: _Email | None = None
     # Chat addresses (WhatsApp wa_id, Telegram chat id) come from the channels, not the form.
     whatsapp: str | None = None
     telegram: str | None = None
 
-    @field_validator("phone")
-    @classmethod
-    def _e164(cls, phone: str | None) -> str | None:
-        if phone is None:
-            return None
-        digits = "".join(ch for ch in phone if ch.isdigit())
-        # Indonesian numbers are written 08…; providers want E.164 (+62 8…).
-        if phone.startswith("0"):
-            digits = "62" + digits[1:]
-        return "+" + digits
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.phone is not None:
+            digits = "".join(ch for ch in self.phone if ch.isdigit())
+            # Indonesian numbers are written 08…; providers want E.164 (+62 8…).
+            if self.phone.startswith("0"):
+                digits = "62" + digits[1:]
+            self.phone = "+" + digits
 
-    def contact_channels(self) -> list[str]:
-        found = [c for c in ("email", "whatsapp", "telegram") if getattr(self, c)]
+    def contact_channels(self) -> list[ContactChannel]:
+        chats: tuple[ContactChannel, ...] = ("email", "whatsapp", "telegram")
+        found = [c for c in chats if getattr(self, c)]
         if self.phone:
             found.append("sms")
         return found
 
 
-_Text = Annotated[str, StringConstraints(strip_whitespace=False, pattern=r"\S")]
-
-
-class ComplaintForm(BaseModel):
+class ComplaintForm(Form, kw_only=True):
     """`POST /v1/complaints`: the web form / city app JSON."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     # Lengths count the text as sent (what the document says); it must hold a visible
     # character, and is stored without its surrounding spaces.
-    title: _Text = Field(min_length=3, max_length=200)
-    description: _Text = Field(min_length=10, max_length=10_000)
+    title: Annotated[str, Meta(min_length=3, max_length=200, pattern=r"\S")]
+    description: Annotated[str, Meta(min_length=10, max_length=10_000, pattern=r"\S")]
     type: ComplaintType | None = None
-    category: str | None = Field(default=None, max_length=60)
-    location: Location = Location()
-    reporter: Reporter = Reporter()
-    # Strict: a 0 or a "no" is not a privacy choice; the form sends true or false.
-    anonymous: StrictBool = False
-    confidential: StrictBool = False
+    category: _CategoryId | None = None
+    location: _LOCATION = field(default_factory=Location)
+    reporter: Reporter = field(default_factory=Reporter)
+    # true or false: a 0 or a "no" is not a privacy choice.
+    anonymous: bool = False
+    confidential: bool = False
     language: Language = "id"
     # Keys of photos the browser uploaded through `POST /v1/uploads` (the media bucket's inbox).
-    photos: list[Annotated[str, Field(pattern=_UPLOAD_KEY.pattern)]] = Field(
-        default=[], max_length=3, json_schema_extra={"uniqueItems": True}
-    )
+    photos: Annotated[
+        list[Annotated[str, Meta(pattern=_UPLOAD_KEY.pattern)]],
+        Meta(max_length=3, extra_json_schema={"uniqueItems": True}),
+    ] = []
 
-    @field_validator("photos")
-    @classmethod
-    def _each_once(cls, photos: list[str]) -> list[str]:
-        if len(set(photos)) != len(photos):
-            raise ValueError("each photo once")
-        return photos
-
-    @field_validator("title", "description")
-    @classmethod
-    def _stripped(cls, text: str) -> str:
-        return text.strip()
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if len(set(self.photos)) != len(self.photos):
+            raise ValueError("photos: each photo once")
 
 
 # --- the typed parts of a complaint, each written by one step of its work ----------------------
 
 
-class Draft(BaseModel):
+class Draft(Model, kw_only=True):
     """An answer a bidang wrote, waiting for the unit admin's release (or rework)."""
-
-    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     text: str
     message_id: str
@@ -157,10 +131,8 @@ class Draft(BaseModel):
     at: datetime
 
 
-class Answer(BaseModel):
+class Answer(Model, kw_only=True):
     """The answer released to the citizen, and who answered."""
-
-    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     text: str
     released_at: datetime
@@ -175,30 +147,24 @@ class ArchiveReason(StrEnum):
     OTHER = "other"
 
 
-class Archive(BaseModel):
+class Archive(Model, kw_only=True):
     """Why the coordinator archived it: the code, the reason the citizen reads, and for a
     duplicate the complaint to follow instead."""
-
-    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     reason_code: ArchiveReason
     reason: str
     duplicate_of: str | None = None
 
 
-class Rating(BaseModel):
+class Rating(Model, kw_only=True):
     """The citizen's score of the answer (once; the comment is a message)."""
 
-    model_config = ConfigDict(extra="ignore", defer_build=True)
-
-    score: int = Field(ge=1, le=5)
+    score: Annotated[int, Meta(ge=1, le=5)]
     at: datetime
 
 
-class MediaLink(BaseModel):
+class MediaLink(Model, kw_only=True):
     """A stored photo of the complaint (the media worker links it, once per key)."""
-
-    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     key: str
     mime_type: str
@@ -219,10 +185,12 @@ _LEGACY_EXTRA = (
 )
 
 
-class Complaint(BaseModel):
-    """The `META` item of a complaint (no personal data lives here)."""
+class Complaint(Model, kw_only=True):
+    """The `META` item of a complaint (no personal data lives here).
 
-    model_config = ConfigDict(extra="ignore", defer_build=True)
+    Its times (and its parts') are plain datetimes, so an item is read as it was written:
+    RFC 3339, with or without an offset (every writer here gives one).
+    """
 
     id: str
     status: Status
@@ -263,23 +231,22 @@ class Complaint(BaseModel):
     # channels, whose citizens act through their verified address instead.
     access_key_hash: str | None = None
 
-    @model_validator(mode="before")
     @classmethod
-    def _lift_extra(cls, data: Any) -> Any:
+    def parse(cls, data: Any) -> Complaint:
         """An item stored with the old `extra` map loads into the typed parts (what is written
         now has them as fields of their own)."""
-        if not isinstance(data, dict) or not isinstance(data.get("extra"), dict):
-            return data
-        lifted = {k: v for k, v in data.items() if k != "extra"}
-        extra = data["extra"]
-        for key in _LEGACY_EXTRA:
-            if extra.get(key) is not None:
-                lifted.setdefault(key, extra[key])
-        return lifted
+        if isinstance(data, dict) and isinstance(data.get("extra"), dict):
+            lifted = {k: v for k, v in data.items() if k != "extra"}
+            extra = data["extra"]
+            for key in _LEGACY_EXTRA:
+                if extra.get(key) is not None:
+                    lifted.setdefault(key, extra[key])
+            data = lifted
+        return super().parse(data)
 
 
 def received_event(
-    complaint: Complaint, contact_channels: Sequence[str], correlation_id: str
+    complaint: Complaint, contact_channels: Sequence[ContactChannel], correlation_id: str
 ) -> ComplaintReceived:
     """The event that announces a new complaint, whatever channel it came in on (pure).
 

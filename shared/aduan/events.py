@@ -1,4 +1,4 @@
-"""Event contracts: versioned pydantic models, the only shape services share.
+"""Event contracts: versioned models (aduan.model), the only shape services share.
 
 On the bus an event is `source` = `aduan.<service>`, `detail-type` = the class name, and
 detail = `{"metadata": {...}, "data": {...}}`. Events never carry personal data: a consumer that
@@ -11,7 +11,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from aduan.model import Fact, Instant, field
 
 Channel = Literal[
     "web", "whatsapp", "telegram", "sms", "email", "lapor", "open311", "messenger", "instagram"
@@ -26,28 +26,26 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class EventMetadata(BaseModel):
-    model_config = ConfigDict(frozen=True, defer_build=True)
+def _new_event_id() -> str:
+    return str(uuid.uuid4())
 
-    event_id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+
+class EventMetadata(Fact, kw_only=True, frozen=True):
+    event_id: str = field(default_factory=_new_event_id)
     event_version: str = "1"
     correlation_id: str = ""
-    occurred_at: datetime = Field(default_factory=utcnow)
+    occurred_at: Instant = field(default_factory=utcnow)
 
 
-class EventData(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
+class EventData(Fact, kw_only=True, frozen=True, forbid_unknown_fields=True):
     complaint_id: str
 
 
-class DomainEvent(BaseModel):
+class DomainEvent(Fact, kw_only=True, frozen=True):
     """Base of every event. Subclasses set SOURCE and narrow `data`."""
 
-    model_config = ConfigDict(frozen=True, defer_build=True)
-
     SOURCE: ClassVar[str] = ""
-    metadata: EventMetadata = Field(default_factory=EventMetadata)
+    metadata: EventMetadata = field(default_factory=EventMetadata)
     data: EventData
 
     @classmethod
@@ -55,7 +53,7 @@ class DomainEvent(BaseModel):
         return cls.__name__
 
     def detail_json(self) -> str:
-        return self.model_dump_json()
+        return self.to_json()
 
     @property
     def event_id(self) -> str:
@@ -65,9 +63,7 @@ class DomainEvent(BaseModel):
 # --- data shapes -------------------------------------------------------------------------------
 
 
-class LocationData(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
+class LocationData(Fact, kw_only=True, frozen=True, forbid_unknown_fields=True):
     kecamatan: str | None = None
     kelurahan: str | None = None
     address: str | None = None
@@ -75,7 +71,7 @@ class LocationData(BaseModel):
     lon: float | None = None
 
 
-class ComplaintReceivedData(EventData):
+class ComplaintReceivedData(EventData, kw_only=True, frozen=True):
     channel: Channel
     type: ComplaintType | None = None
     title: str
@@ -86,12 +82,12 @@ class ComplaintReceivedData(EventData):
     confidential: bool = False
     language: Language = "id"
     version: int = 1
-    received_at: datetime
+    received_at: Instant
     # Which contacts exist (not the contacts themselves): notify decides whom to acknowledge.
     contact_channels: list[ContactChannel] = []
 
 
-class RoutingData(EventData):
+class RoutingData(EventData, kw_only=True, frozen=True):
     type: ComplaintType
     category: str
     category_confidence: float
@@ -103,7 +99,7 @@ class RoutingData(EventData):
     version: int
 
 
-class NotificationSentData(EventData):
+class NotificationSentData(EventData, kw_only=True, frozen=True):
     trigger_event_id: str
     channel: ContactChannel
     template: str
@@ -116,26 +112,26 @@ class NotificationSentData(EventData):
 # --- events --------------------------------------------------------------------------------------
 
 
-class ComplaintReceived(DomainEvent):
+class ComplaintReceived(DomainEvent, kw_only=True, frozen=True):
     SOURCE: ClassVar[str] = "aduan.intake"
     data: ComplaintReceivedData
 
 
-class ComplaintRouted(DomainEvent):
+class ComplaintRouted(DomainEvent, kw_only=True, frozen=True):
     """Routing is confident: the complaint waits for verification with a proposed unit."""
 
     SOURCE: ClassVar[str] = "aduan.routing"
     data: RoutingData
 
 
-class ComplaintNeedsTriage(DomainEvent):
+class ComplaintNeedsTriage(DomainEvent, kw_only=True, frozen=True):
     """Routing is unsure: the coordinator's triage queue decides."""
 
     SOURCE: ClassVar[str] = "aduan.routing"
     data: RoutingData
 
 
-class NotificationSent(DomainEvent):
+class NotificationSent(DomainEvent, kw_only=True, frozen=True):
     SOURCE: ClassVar[str] = "aduan.notify"
     data: NotificationSentData
 
@@ -173,8 +169,8 @@ def parse_event(detail_type: str, detail: dict[str, Any] | str) -> DomainEvent:
     if cls is None:
         raise UnknownEvent(detail_type)
     if isinstance(detail, str):
-        return cls.model_validate_json(detail)
-    return cls.model_validate(detail)
+        return cls.parse_json(detail)
+    return cls.parse(detail)
 
 
 class UnknownEvent(ValueError):

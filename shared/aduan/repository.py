@@ -134,7 +134,7 @@ def similar_partition(category: str, kecamatan: str) -> str:
 
 
 def meta_item(complaint: Complaint) -> dict[str, Any]:
-    body = complaint.model_dump(mode="json", exclude_none=True)
+    body = complaint.to_dict(exclude_none=True)
     return {
         "PK": complaint_pk(complaint.id),
         "SK": "META",
@@ -276,7 +276,7 @@ class ComplaintRepository(ChangeLoop):
         META item is updated with only the attributes (and index keys) that differ from it, on
         the same version condition, so what the caller did not know stays as stored.
         """
-        saved = complaint.model_copy(update={"version": expected_version + 1})
+        saved = complaint.replace(version=expected_version + 1)
         meta = (
             self._put(
                 meta_item(saved),
@@ -467,7 +467,7 @@ class ComplaintRepository(ChangeLoop):
             Key=serialize({"PK": complaint_pk(complaint_id), "SK": "META"}),
             ConsistentRead=True,
         )
-        return Complaint.model_validate(deserialize(got["Item"])) if "Item" in got else None
+        return Complaint.parse(deserialize(got["Item"])) if "Item" in got else None
 
     def get_reporter(self, complaint_id: str) -> dict[str, Any] | None:
         got = self.ddb.get_item(
@@ -570,7 +570,7 @@ class ComplaintRepository(ChangeLoop):
             if i["SK"].startswith("E#")
         ]
         messages = [i for i in items if i["SK"].startswith("M#")]
-        return (Complaint.model_validate(meta) if meta else None), history, messages
+        return (Complaint.parse(meta) if meta else None), history, messages
 
     # --- the officers' workflow: messages, inbox, SLA buckets, duplicate candidates ------------
 
@@ -600,7 +600,7 @@ class ComplaintRepository(ChangeLoop):
         if start:
             kwargs["ExclusiveStartKey"] = serialize(start)
         page = self.ddb.query(**kwargs)
-        found = [Complaint.model_validate(deserialize(i)) for i in page["Items"]]
+        found = [Complaint.parse(deserialize(i)) for i in page["Items"]]
         last = page.get("LastEvaluatedKey")
         return found, (deserialize(last) if last else None)
 
@@ -629,7 +629,7 @@ class ComplaintRepository(ChangeLoop):
         for raw in page["Items"]:
             item = deserialize(raw)
             key = {k: item[k] for k in ("PK", "SK", "GSI1PK", "GSI1SK")}
-            found.append((key, Complaint.model_validate(item)))
+            found.append((key, Complaint.parse(item)))
         last = page.get("LastEvaluatedKey")
         return found, (deserialize(last) if last else None)
 
@@ -698,7 +698,7 @@ class ComplaintRepository(ChangeLoop):
             while pending:
                 answer = self.ddb.batch_get_item(RequestItems=pending)
                 for item in answer.get("Responses", {}).get(self.table_name, []):
-                    complaint = Complaint.model_validate(deserialize(item))
+                    complaint = Complaint.parse(deserialize(item))
                     found[complaint.id] = complaint
                 pending = answer.get("UnprocessedKeys") or {}
         return [found[i] for i in unique if i in found]
@@ -710,7 +710,7 @@ class ComplaintRepository(ChangeLoop):
         `wanted` keeps, at most `limit`: Queries of the PublicListing index, a month each."""
         found: list[Complaint] = []
         for page in self._public_pages("PUB", start, end):
-            found += [c for c in (Complaint.model_validate(i) for i in page) if wanted(c)]
+            found += [c for c in (Complaint.parse(i) for i in page) if wanted(c)]
             if len(found) >= limit:
                 break
         return found[:limit]
@@ -940,7 +940,7 @@ class ComplaintRepository(ChangeLoop):
         if expected_version is None:
             meta = self._put(meta_item(complaint), "attribute_not_exists(PK)")
         else:
-            saved = complaint.model_copy(update={"version": expected_version + 1})
+            saved = complaint.replace(version=expected_version + 1)
             meta = self._put(
                 meta_item(saved),
                 "#v = :v",

@@ -137,11 +137,11 @@ class InMemoryComplaintStore(ChangeLoop):
             # Only what the change made different from `before` (what the caller knew) is written.
             changed = {
                 name: getattr(complaint, name)
-                for name in type(complaint).model_fields
+                for name in type(complaint).field_names()
                 if getattr(complaint, name) != getattr(before, name)
             }
-            complaint = stored.model_copy(update=changed)
-        saved = complaint.model_copy(update={"version": expected_version + 1})
+            complaint = stored.replace(**changed)
+        saved = complaint.replace(version=expected_version + 1)
         # Every check is done: now the whole change is written, as one transaction would.
         self._complaints[complaint.id] = saved
         if marker is not None:

@@ -95,7 +95,7 @@ def with_new_deadlines(
             deadlines.pop(kind, None)
         else:
             deadlines[kind] = due
-    return complaint.model_copy(update={"deadlines": deadlines})
+    return complaint.replace(deadlines=deadlines)
 
 
 def schedule_sla(complaint: Complaint, calendar: WorkingCalendar) -> Complaint:
@@ -111,9 +111,7 @@ def schedule_sla(complaint: Complaint, calendar: WorkingCalendar) -> Complaint:
                 if key not in complaint.sla_emitted:
                     pending.append(moment)
     emitted = [k for k in complaint.sla_emitted if k in live]
-    return complaint.model_copy(
-        update={"sla_emitted": emitted, "sla_next_at": min(pending) if pending else None}
-    )
+    return complaint.replace(sla_emitted=emitted, sla_next_at=min(pending) if pending else None)
 
 
 def at_receipt(complaint: Complaint, clock: Clock) -> Complaint:
@@ -222,7 +220,7 @@ def apply(
     step = _Step(complaint, change, clock, now, correlation_id, new_id)
     for action, status in zip(actions, reached, strict=True):
         step.move(action, status)
-    final = schedule_sla(step.complaint.model_copy(update={"updated_at": now}), clock.calendar)
+    final = schedule_sla(step.complaint.replace(updated_at=now), clock.calendar)
     # Events carry the state as saved (deadlines included), so consumers need not read it back.
     events = [step.finish(index, event, final) for index, event in enumerate(step.events)]
     return Outcome(final, events, step.messages)
@@ -287,7 +285,7 @@ class _Step:
         metadata = EventMetadata(
             correlation_id=self.correlation_id, occurred_at=self.now + timedelta(microseconds=index)
         )
-        return cls.model_validate({"metadata": metadata, "data": {**base, **data}})
+        return cls.checked(metadata=metadata, data={**base, **data})
 
     # -- one row of the table
 
@@ -296,14 +294,14 @@ class _Step:
         sub_state = next_sub_state(before.status, action, status, before.sub_state)
         if status is not S.IN_PROGRESS and status is before.status:
             sub_state = before.sub_state  # a note or a message keeps routing's "proposed"/"triage"
-        moved = before.model_copy(update={"status": status, "sub_state": sub_state})
+        moved = before.replace(status=status, sub_state=sub_state)
         if status is not before.status:
             moved = with_new_deadlines(moved, before.status, self.now, self.clock)
         self.complaint = moved
         getattr(self, f"_{action.value}")(before)
 
     def _update(self, **fields: Any) -> None:
-        self.complaint = self.complaint.model_copy(update=fields)
+        self.complaint = self.complaint.replace(**fields)
 
     def _verify(self, before: Complaint) -> None:
         self.event(ev.ComplaintVerified, category=before.category)
@@ -323,9 +321,7 @@ class _Step:
     def _reclassify(self, before: Complaint) -> None:
         category = _need(self.change.category, "category")
         kecamatan = _need(self.change.kecamatan, "kecamatan")
-        location = before.location.model_copy(
-            update={"kecamatan": kecamatan, "kelurahan": self.change.kelurahan}
-        )
+        location = before.location.replace(kecamatan=kecamatan, kelurahan=self.change.kelurahan)
         self._update(category=category, location=location)
         self.event(
             ev.ComplaintReclassified,

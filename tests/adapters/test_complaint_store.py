@@ -35,7 +35,7 @@ def store(request) -> ComplaintStore:
 
 @pytest.fixture
 def filed(store) -> Complaint:
-    form = ComplaintForm(
+    form = ComplaintForm.checked(
         title="Sampah menumpuk", description="Sampah di TPS Sawojajar tidak diangkut seminggu"
     )
     complaint, event = build_complaint(form, "web", NOW, TRACKING_ID, "req")
@@ -62,7 +62,7 @@ def routed(complaint: Complaint, category: str = "waste") -> Outcome:
         "visibility": "internal",
         "text": f"now {category}",
     }
-    return Outcome(complaint.model_copy(update={"category": category}), [event], [message])
+    return Outcome(complaint.replace(category=category), [event], [message])
 
 
 def stored(store, complaint_id=TRACKING_ID):
@@ -128,16 +128,14 @@ def test_the_complaint_read_by_the_caller_is_decided_first_and_retried_afresh(st
 def test_a_change_on_what_an_event_said_writes_only_what_it_changed_without_a_read(store):
     # GIVEN a complaint stored with more than its ComplaintReceived carries (an access key
     # hash, deadlines, another system's reference)
-    form = ComplaintForm(
+    form = ComplaintForm.checked(
         title="Sampah menumpuk", description="Sampah di TPS Sawojajar tidak diangkut seminggu"
     )
     complaint, event = build_complaint(form, "web", NOW, TRACKING_ID, "req", access_key_hash="h")
-    complaint = complaint.model_copy(
-        update={
-            "deadlines": {"verify": NOW + timedelta(days=3)},
-            "sla_next_at": NOW + timedelta(days=2),
-            "external_refs": {"lapor": "LAPOR-1"},
-        }
+    complaint = complaint.replace(
+        deadlines={"verify": NOW + timedelta(days=3)},
+        sla_next_at=NOW + timedelta(days=2),
+        external_refs={"lapor": "LAPOR-1"},
     )
     store.create(complaint, [event], {"identity": "sealed", "contact_channels": []})
     known = as_announced(event)
@@ -212,7 +210,7 @@ def test_an_event_already_in_the_history_refuses_the_whole_change(store, filed):
 
 
 def test_a_tracking_id_is_created_once(store, filed):
-    form = ComplaintForm(title="Lagi", description="Jalan rusak di depan pasar Blimbing")
+    form = ComplaintForm.checked(title="Lagi", description="Jalan rusak di depan pasar Blimbing")
     complaint, event = build_complaint(form, "web", NOW, TRACKING_ID, "req")
     with pytest.raises(Collision):  # not "changed meanwhile, reload it": nothing was there to
         store.create(complaint, [event])
@@ -234,7 +232,9 @@ def chat_of(complaint_id, read_version, events, **more) -> InboundChange:
 
 
 def test_a_new_complaint_by_chat_is_written_with_its_conversation_and_dedupe_record(store):
-    form = ComplaintForm(title="Lampu mati", description="Lampu jalan mati di Jl. Ijen sejak Senin")
+    form = ComplaintForm.checked(
+        title="Lampu mati", description="Lampu jalan mati di Jl. Ijen sejak Senin"
+    )
     complaint, event = build_complaint(form, "whatsapp", NOW, "B0B1C-D2E3F", "req")
     created = chat_of(complaint.id, 0, [event], created=(complaint, {"identity": "s"}))
     store.accept_inbound(inbound("wamid.1", "created", complaint.id), created)

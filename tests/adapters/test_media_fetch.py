@@ -121,7 +121,7 @@ def test_received_photos_are_stored_under_the_complaint_and_linked_once(
     table, ddb = complaint_table
     repository = ComplaintRepository(table, ddb)
     complaint, received = build_complaint(
-        ComplaintForm(title="Jalan rusak", description="Jalan rusak di Sawojajar"),
+        ComplaintForm.checked(title="Jalan rusak", description="Jalan rusak di Sawojajar"),
         "whatsapp",
         NOW,
         "7K3MQ-9XWT2",
@@ -172,7 +172,7 @@ def test_a_photo_uploaded_from_the_web_form_leaves_the_inbox_without_its_gps(
     table, ddb = complaint_table
     repository = ComplaintRepository(table, ddb)
     complaint, received = build_complaint(
-        ComplaintForm(title="Jalan rusak", description="Jalan rusak di Sawojajar"),
+        ComplaintForm.checked(title="Jalan rusak", description="Jalan rusak di Sawojajar"),
         "web",
         NOW,
         "7K3MQ-9XWT3",

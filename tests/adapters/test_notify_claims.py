@@ -20,7 +20,7 @@ NOW = datetime.now(UTC)
 
 
 def a_complaint(repository: ComplaintRepository) -> str:
-    form = ComplaintForm(
+    form = ComplaintForm.checked(
         title="Lampu jalan mati", description="Lampu jalan di Jl. Ijen mati sejak tiga malam"
     )
     complaint, event = build_complaint(form, "web", NOW, "A0B1C-D2E3G", "req")
@@ -120,7 +120,7 @@ def test_a_step_whose_holder_died_after_recording_part_sends_only_the_rest(compl
 
 
 def a_reporter(repository: ComplaintRepository, ack_key: bool = True) -> str:
-    form = ComplaintForm(
+    form = ComplaintForm.checked(
         title="Lampu jalan mati", description="Lampu jalan di Jl. Ijen mati sejak tiga malam"
     )
     complaint, event = build_complaint(form, "web", NOW, "A0B1C-D2E3H", "req")

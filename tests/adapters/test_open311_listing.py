@@ -13,7 +13,7 @@ JAN = datetime(2026, 1, 20, 3, 0, tzinfo=UTC)
 
 
 def file(repository, tracking_id: str, at: datetime, **form) -> None:
-    body = ComplaintForm(
+    body = ComplaintForm.checked(
         title="Lampu jalan mati",
         description="Lampu PJU di Jalan Ijen mati sejak seminggu",
         **form,

@@ -68,7 +68,7 @@ def submit(
     from web.complaints import submit as intake_submit
 
     complaint = intake_submit(
-        ComplaintForm(
+        ComplaintForm.checked(
             title=title,
             description=description,
             location={"kecamatan": "klojen", "kelurahan": "klojen-oro-oro-dowo"},

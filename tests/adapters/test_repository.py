@@ -17,7 +17,7 @@ NOW = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
 
 
 def new_complaint(repository, tracking_id="A0B1C-D2E3F"):
-    form = ComplaintForm(
+    form = ComplaintForm.checked(
         title="Sampah menumpuk", description="Sampah di TPS Sawojajar tidak diangkut seminggu"
     )
     complaint, event = build_complaint(form, "web", NOW, tracking_id, "req")
@@ -64,8 +64,8 @@ def test_the_same_tracking_id_cannot_be_created_twice(complaint_table):
 def test_two_writers_on_one_version_one_wins_the_other_gets_a_conflict(complaint_table):
     repository = ComplaintRepository(*complaint_table)
     complaint, _ = new_complaint(repository)
-    first = complaint.model_copy(update={"category": "waste"})
-    second = complaint.model_copy(update={"category": "roads"})
+    first = complaint.replace(category="waste")
+    second = complaint.replace(category="roads")
     repository.save(first, 1, [routed_event(complaint.id)])
     with pytest.raises(VersionConflict):
         repository.save(second, 1, [routed_event(complaint.id)])
@@ -80,9 +80,7 @@ def test_concurrent_writers_produce_exactly_one_winner(complaint_table):
 
     def attempt(category):
         try:
-            repository.save(
-                complaint.model_copy(update={"category": category}), 1, [routed_event(complaint.id)]
-            )
+            repository.save(complaint.replace(category=category), 1, [routed_event(complaint.id)])
             outcomes.append("won")
         except VersionConflict:
             outcomes.append("conflict")
@@ -101,7 +99,7 @@ def test_a_redelivered_event_is_recognised_by_its_marker(complaint_table):
     repository = ComplaintRepository(*complaint_table)
     complaint, _ = new_complaint(repository)
     saved = repository.save(
-        complaint.model_copy(update={"category": "waste"}),
+        complaint.replace(category="waste"),
         1,
         [routed_event(complaint.id)],
         marker="routing#evt-1",
@@ -182,7 +180,7 @@ def test_an_item_stored_with_the_old_extra_map_loads_into_the_typed_parts(compla
                 "mime_type": "image/jpeg",
                 "size": 3,
                 "message_id": "w",
-                "at": "2026-11-30",
+                "at": "2026-11-30T10:00:00+07:00",
             }
         ],
         "possible_duplicates": ["AAAAA-BBBBB"],
@@ -199,7 +197,7 @@ def test_an_item_stored_with_the_old_extra_map_loads_into_the_typed_parts(compla
     assert loaded.possible_duplicates == ["AAAAA-BBBBB"]
     assert loaded.lapor_category == "Infrastruktur"
     # AND a change writes them as attributes of their own, without the old map
-    repository.save(loaded.model_copy(update={"updated_at": NOW}), loaded.version, [])
+    repository.save(loaded.replace(updated_at=NOW), loaded.version, [])
     item = ddb.get_item(TableName=table, Key=serialize({"PK": f"C#{complaint.id}", "SK": "META"}))[
         "Item"
     ]
@@ -207,6 +205,6 @@ def test_an_item_stored_with_the_old_extra_map_loads_into_the_typed_parts(compla
     assert (
         item["rating"]["M"]["score"]["N"] == "4" and item["media"]["L"][0]["M"]["key"]["S"] == "k"
     )
-    assert repository.get(complaint.id) == loaded.model_copy(
-        update={"updated_at": NOW, "version": loaded.version + 1}
+    assert repository.get(complaint.id) == loaded.replace(
+        updated_at=NOW, version=loaded.version + 1
     )

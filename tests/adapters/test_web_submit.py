@@ -15,7 +15,9 @@ NOW = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
 
 
 def a_form(title: str) -> ComplaintForm:
-    return ComplaintForm(title=title, description="Lampu jalan di Jl. Ijen mati sejak tiga malam")
+    return ComplaintForm.checked(
+        title=title, description="Lampu jalan di Jl. Ijen mati sejak tiga malam"
+    )
 
 
 def test_a_tracking_id_drawn_twice_is_drawn_again_and_the_first_complaint_stays(

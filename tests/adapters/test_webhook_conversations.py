@@ -173,9 +173,7 @@ def test_a_second_message_is_a_follow_up_on_the_open_complaint(stack):
 def test_a_reply_to_a_deferred_complaint_sends_it_back_to_verification(stack):
     whatsapp_post(stack, a_whatsapp_message("Saluran air tersumbat"))
     complaint = stack.repository.get(only_complaint(stack)["id"])
-    stack.repository.save(
-        complaint.model_copy(update={"status": Status.DEFERRED}), complaint.version, []
-    )
+    stack.repository.save(complaint.replace(status=Status.DEFERRED), complaint.version, [])
     whatsapp_post(stack, a_whatsapp_message("Lokasinya di Jl. Soekarno Hatta depan kampus"))
     again = stack.repository.get(complaint.id)
     assert again.status is Status.RECEIVED

@@ -1,7 +1,7 @@
 import pytest
-from pydantic import ValidationError
 
 from aduan.complaint import ComplaintForm, Reporter
+from aduan.model import ValidationError
 
 
 def form(**overrides):
@@ -9,7 +9,7 @@ def form(**overrides):
         "title": "Jalan rusak",
         "description": "Jalan berlubang di depan pasar, bahaya untuk motor",
     }
-    return ComplaintForm.model_validate({**base, **overrides})
+    return ComplaintForm.parse({**base, **overrides})
 
 
 def test_a_minimal_anonymous_complaint_is_valid():

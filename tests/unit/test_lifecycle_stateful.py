@@ -117,7 +117,7 @@ class ComplaintLifecycle(RuleBasedStateMachine):
     def file_complaints(self) -> None:
         for complaint_id in IDS:
             complaint = at_receipt(
-                Complaint(
+                Complaint.checked(
                     id=complaint_id,
                     status=Status.RECEIVED,
                     channel="web",

@@ -27,7 +27,7 @@ def claims(groups, sub="sub-1"):
 
 
 def complaint(unit_id=None, bidang_id=None, anonymous=False):
-    return Complaint(
+    return Complaint.checked(
         id="7K3MQ-9XWT2",
         status=Status.DISPATCHED if unit_id else Status.RECEIVED,
         channel="web",

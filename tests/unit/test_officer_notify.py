@@ -42,7 +42,7 @@ CITIZEN_MAIL = [Recipient("email", "sri@example.com", "Sri"), Recipient("sms", "
 
 def new(language="id") -> Complaint:
     return at_receipt(
-        Complaint(
+        Complaint.checked(
             id="7K3MQ-9XWT2",
             status=Status.RECEIVED,
             channel="web",
@@ -138,8 +138,8 @@ def deadline_event(cls, **more):
 
 
 def test_reminders_go_to_whoever_holds_the_complaint_and_breaches_up_the_line():
-    complaint = new().model_copy(
-        update={
+    complaint = new().replace(
+        **{
             "unit_id": "kel-klojen-oro-oro-dowo",
             "bidang_id": BIDANG_ID,
             "status": Status.IN_PROGRESS,
@@ -185,8 +185,8 @@ def test_every_workflow_event_has_a_plan_and_notes_and_ratings_are_silent():
 
 def test_the_answered_message_carries_the_answer_in_chat_and_e_mail():
     answer = "Yth. Bapak/Ibu, sampah di lokasi telah diangkut petugas pada hari ini. Terima kasih atas laporan Bapak/Ibu."
-    complaint = new().model_copy(
-        update={
+    complaint = new().replace(
+        **{
             "answer": Answer(text=answer, released_at=NOW),
             "unit_id": "dlh",
             "status": Status.RESPONDED,

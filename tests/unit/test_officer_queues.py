@@ -43,7 +43,7 @@ def complaint(**fields) -> Complaint:
         "updated_at": MONDAY,
         "deadlines": {"verify": THURSDAY_END},
     }
-    return Complaint(**{**base, **fields})
+    return Complaint.checked(**{**base, **fields})
 
 
 @pytest.mark.parametrize(
@@ -84,11 +84,9 @@ def test_an_escalation_of_another_deadline_does_not_mark_this_one(calendar):
     swept = plan(complaint(), saturday, Clock(calendar))
     assert swept is not None
     # The complaint is verified: the verify deadline (escalated) makes way for the answer's.
-    answering = swept.complaint.model_copy(
-        update={
-            "status": Status.DISPATCHED,
-            "deadlines": {"answer": datetime(2026, 11, 20, 23, 59, 59, tzinfo=WIB)},
-        }
+    answering = swept.complaint.replace(
+        status=Status.DISPATCHED,
+        deadlines={"answer": datetime(2026, 11, 20, 23, 59, 59, tzinfo=WIB)},
     )
     assert sla_badge(answering, saturday, calendar)["state"] == "on_time"
 
@@ -141,7 +139,7 @@ def test_a_bidang_sees_only_its_own_tasks(calendar):
     other = complaint(
         status=Status.IN_PROGRESS, sub_state="with_bidang", unit_id="kel-a", bidang_id="kel-a.lain"
     )
-    mine = other.model_copy(update={"bidang_id": "kel-a.pelayanan"})
+    mine = other.replace(bidang_id="kel-a.pelayanan")
     queue = queue_of(BIDANG, "my_tasks")
     assert shows(queue, BIDANG, mine, MONDAY, Filters(), calendar)
     assert not shows(queue, BIDANG, other, MONDAY, Filters(), calendar)

@@ -37,7 +37,7 @@ def wib(d: int, h: int = 9, m: int = 0) -> datetime:
 
 def new(clock: Clock, complaint_id: str = "7K3MQ-9XWT2") -> Complaint:
     return at_receipt(
-        Complaint(
+        Complaint.checked(
             id=complaint_id,
             status=Status.RECEIVED,
             channel="web",
@@ -176,8 +176,8 @@ def test_answer_deadline_reminds_the_unit_and_auto_close_closes(clock):
     step = plan(dispatched, wib(13, 1), clock)  # answer due end of Monday 16: reminded Friday 00:00
     assert [e.detail_type() for e in step.events] == ["DeadlineApproaching"]
     assert step.events[0].data.unit_id == "dlh" and step.events[0].data.kind == "answer"
-    responded = dispatched.model_copy(
-        update={
+    responded = dispatched.replace(
+        **{
             "status": Status.RESPONDED,
             "deadlines": {"auto_close": datetime(2026, 11, 23, 23, 59, 59, 999999, tzinfo=WIB)},
             "sla_emitted": [],

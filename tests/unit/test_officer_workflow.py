@@ -67,7 +67,7 @@ def received(clock: Clock, **fields) -> Complaint:
         received_at=MONDAY,
         updated_at=MONDAY,
     )
-    return at_receipt(Complaint(**{**base, **fields}), clock)
+    return at_receipt(Complaint.checked(**{**base, **fields}), clock)
 
 
 def run(
@@ -75,7 +75,7 @@ def run(
 ) -> tuple[Complaint, list[str]]:
     outcome = apply(complaint, change, clock, at)
     # Each save bumps the version; the tests chain outcomes as the repository would.
-    saved = outcome.complaint.model_copy(update={"version": complaint.version + 1})
+    saved = outcome.complaint.replace(version=complaint.version + 1)
     return saved, [e.detail_type() for e in outcome.events]
 
 
@@ -201,7 +201,7 @@ def test_archive_as_duplicate_names_the_complaint_to_follow(clock):
     archived, events = run(clock, received(clock), change)
     assert events == ["ComplaintArchived"] and archived.status is S.ARCHIVED
     assert archived.deadlines == {} and archived.sla_next_at is None
-    assert archived.archive is not None and archived.archive.model_dump() == {
+    assert archived.archive is not None and archived.archive.to_dict() == {
         "reason_code": "duplicate",
         "reason": "Sudah dilaporkan warga lain.",
         "duplicate_of": "AAAAA-BBBBB",
@@ -307,7 +307,7 @@ def test_rating_closes_an_answer_once(clock):
     outcome = apply(
         answered(clock), Change(A.RATE, CITIZEN, score=5, text="Cepat, terima kasih"), clock, MONDAY
     )
-    rated = outcome.complaint.model_copy(update={"version": 9})
+    rated = outcome.complaint.replace(version=9)
     assert (
         rated.status is S.CLOSED
         and rated.rating is not None
@@ -350,9 +350,7 @@ def test_roles_are_refused_by_the_table_before_anything_changes(clock):
 
 def test_schedule_sla_forgets_steps_of_deadlines_that_are_gone(clock):
     complaint = received(clock)
-    stale = complaint.model_copy(
-        update={"sla_emitted": ["SLA#7K3MQ-9XWT2#answer#2026-01-01#approaching"]}
-    )
+    stale = complaint.replace(sla_emitted=["SLA#7K3MQ-9XWT2#answer#2026-01-01#approaching"])
     assert schedule_sla(stale, clock.calendar).sla_emitted == []
 
 
@@ -412,9 +410,7 @@ def test_a_citizen_losing_a_race_is_simply_decided_again(clock):
 def test_a_rated_complaint_no_longer_offers_rate(clock):
     from aduan.workflow import actions_for, state_of
 
-    closed = received(clock).model_copy(
-        update={"status": S.CLOSED, "deadlines": {}, "sla_next_at": None}
-    )
+    closed = received(clock).replace(status=S.CLOSED, deadlines={}, sla_next_at=None)
     assert actions_for(closed, R.CITIZEN) == [A.RATE]
     rated, _ = run(clock, closed, Change(A.RATE, CITIZEN, score=4))
     assert actions_for(rated, R.CITIZEN) == []

@@ -14,7 +14,7 @@ def complaint(**overrides):
         "reporter": {"name": "Budi Santoso", "phone": "081234567890", "email": "budi@example.com"},
     }
     made, event = build_complaint(
-        ComplaintForm.model_validate({**base, **overrides}), "web", NOW, "A0B1C-D2E3F", "req-1"
+        ComplaintForm.parse({**base, **overrides}), "web", NOW, "A0B1C-D2E3F", "req-1"
     )
     return made, event
 
@@ -26,7 +26,7 @@ def history(event):
             event.detail_type(),
             event.SOURCE,
             NOW.isoformat(),
-            event.data.model_dump(mode="json"),
+            event.data.to_dict(),
         )
     ]
 

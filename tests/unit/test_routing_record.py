@@ -31,9 +31,11 @@ def proposal(_complaint) -> RoutingProposal:
 
 
 def filed(store: InMemoryComplaintStore):
-    form = ComplaintForm(title="Jalan berlubang", description="Jalan di Jl. Ijen berlubang besar")
+    form = ComplaintForm.checked(
+        title="Jalan berlubang", description="Jalan di Jl. Ijen berlubang besar"
+    )
     complaint, event = build_complaint(form, "web", NOW, "A0B1C-D2E3F", "req", "hash")
-    complaint = complaint.model_copy(update={"deadlines": {"verify": NOW + timedelta(days=3)}})
+    complaint = complaint.replace(deadlines={"verify": NOW + timedelta(days=3)})
     store.create(complaint, [event])
     return complaint, event
 
@@ -74,7 +76,7 @@ def test_a_complaint_an_officer_moved_on_first_is_left_alone():
     # GIVEN the coordinator archived it before routing ran (version 2)
     store.change(
         complaint.id,
-        lambda c: Outcome(c.model_copy(update={"status": Status.ARCHIVED}), []),
+        lambda c: Outcome(c.replace(status=Status.ARCHIVED), []),
     )
     # WHEN routing decides on the event's version 1
     assert record_proposal(event, store, proposal, now=NOW) == "skipped"

@@ -37,7 +37,7 @@ def message(text: str, channel: str = "whatsapp", **more) -> InboundMessage:
 
 
 def complaint(tracking_id: str = "7K3MQ-9XWT2", status: Status = Status.RECEIVED) -> Complaint:
-    return Complaint(
+    return Complaint.checked(
         id=tracking_id,
         status=status,
         channel="whatsapp",

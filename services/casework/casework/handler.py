@@ -376,7 +376,7 @@ def complaint_action(complaint_id: str) -> Response:
     from casework.requests import ActionRequest, change_of
 
     officer = current_officer()
-    request = ActionRequest.model_validate(
+    request = ActionRequest.parse(
         json_body(app.current_event.raw_event, max_bytes=64 * 1024, empty={})
     )
     return _act(officer, _complaint_id(complaint_id), change_of(request, officer), request.version)
@@ -389,7 +389,7 @@ def add_note(complaint_id: str) -> Response:
     from casework.requests import NoteRequest, actor_of
 
     officer = current_officer()
-    request = NoteRequest.model_validate(
+    request = NoteRequest.parse(
         json_body(app.current_event.raw_event, max_bytes=64 * 1024, empty={})
     )
     change = Change(Action.ADD_NOTE, actor_of(officer), text=request.text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aduan.model import schema_components
 from casework.requests import ActionRequest, NoteRequest
 
 _ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
@@ -167,7 +168,4 @@ PATHS: dict[str, Any] = {
     },
 }
 
-SCHEMAS: dict[str, Any] = {
-    model.__name__: model.model_json_schema(ref_template="#/components/schemas/{model}")
-    for model in (ActionRequest, NoteRequest)
-}
+SCHEMAS: dict[str, Any] = schema_components([ActionRequest, NoteRequest])

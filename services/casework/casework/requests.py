@@ -4,13 +4,12 @@ data: a unit must exist, a bidang must belong to the complaint's unit."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated, Any, Literal
 
 from aduan.complaint import Complaint
 from aduan.errors import Unprocessable
 from aduan.lifecycle import Action, Role
+from aduan.model import Form, Meta
 from aduan.officers import Officer
 from aduan.tracking import normalize_tracking_id
 from aduan.workflow import Actor, Change
@@ -31,28 +30,32 @@ OfficerAction = Literal[
 ]
 
 
-class ActionRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+# The version the officer's screen showed: a stale screen gets 409 and the current state.
+_Version = Annotated[int, Meta(ge=1)]
 
+
+def _at_most(n: int) -> Meta:
+    return Meta(max_length=n)
+
+
+class ActionRequest(Form, kw_only=True):
     action: OfficerAction
-    # The version the officer's screen showed: a stale screen gets 409 and the current state.
-    version: int | None = Field(default=None, ge=1)
-    unit_id: str | None = Field(default=None, max_length=80)
-    bidang_id: str | None = Field(default=None, max_length=120)
+    version: _Version | None = None
+    unit_id: Annotated[str, _at_most(80)] | None = None
+    bidang_id: Annotated[str, _at_most(120)] | None = None
     verify_only: bool = False
-    text: str | None = Field(default=None, max_length=10_000)
+    text: Annotated[str, _at_most(10_000)] | None = None
     reason_code: Literal["spam", "duplicate", "out_of_scope", "other"] | None = None
-    duplicate_of: str | None = Field(default=None, max_length=20)
-    category: str | None = Field(default=None, max_length=60)
-    kecamatan: str | None = Field(default=None, max_length=80)
-    kelurahan: str | None = Field(default=None, max_length=80)
+    duplicate_of: Annotated[str, _at_most(20)] | None = None
+    category: Annotated[str, _at_most(60)] | None = None
+    kecamatan: Annotated[str, _at_most(80)] | None = None
+    kelurahan: Annotated[str, _at_most(80)] | None = None
 
 
-class NoteRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    text: str = Field(min_length=1, max_length=10_000)
-    version: int | None = Field(default=None, ge=1)
+class NoteRequest(Form, kw_only=True):
+    # Something to read: not empty, not only spaces.
+    text: Annotated[str, Meta(min_length=1, max_length=10_000, pattern=r"\S")]
+    version: _Version | None = None
 
 
 def actor_of(officer: Officer) -> Actor:

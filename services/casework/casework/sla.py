@@ -55,14 +55,10 @@ def plan(complaint: Complaint, now: datetime, clock: Clock) -> Outcome | None:
                 event_id=step.event_id, correlation_id=complaint.id, occurred_at=now
             )
             if step.stage is SlaStage.APPROACHING:
-                events.append(
-                    DeadlineApproaching.model_validate({"metadata": metadata, "data": data})
-                )
+                events.append(DeadlineApproaching.checked(metadata=metadata, data=data))
             else:
                 escalated = {**data, "escalated_to": ESCALATED_TO[step.stage]}
-                events.append(
-                    DeadlineBreached.model_validate({"metadata": metadata, "data": escalated})
-                )
+                events.append(DeadlineBreached.checked(metadata=metadata, data=escalated))
         if DeadlineKind(kind) is not DeadlineKind.AUTO_CLOSE and now > local_due:
             # Past the deadline a reminder is never sent (sweep_steps says so): settle it.
             reminder = step_key(complaint.id, kind, local_due, SlaStage.APPROACHING)
@@ -70,7 +66,7 @@ def plan(complaint: Complaint, now: datetime, clock: Clock) -> Outcome | None:
                 settled.append(reminder)
     if not settled:
         return None
-    marked = complaint.model_copy(update={"sla_emitted": [*complaint.sla_emitted, *settled]})
+    marked = complaint.replace(sla_emitted=[*complaint.sla_emitted, *settled])
     if auto_close:
         closed = apply(marked, Change(Action.AUTO_CLOSE, SYSTEM), clock, now)
         return Outcome(closed.complaint, events + closed.events, closed.messages)

@@ -6,18 +6,17 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
-
 from aduan.calendar import WorkingCalendar
 from aduan.complaint import Complaint
+from aduan.model import Model
 from aduan.officers import Officer
 from aduan.repository import HistoryEntry
 from aduan.timeline import label, public_label
 from aduan.workflow import actions_for
 
 
-def _part(part: BaseModel | None) -> dict[str, Any] | None:
-    return part.model_dump(mode="json") if part is not None else None
+def _part(part: Model | None) -> dict[str, Any] | None:
+    return part.to_dict() if part is not None else None
 
 
 def _unit(units: Mapping[str, Mapping[str, Any]], unit_id: str | None) -> dict[str, Any] | None:
@@ -99,7 +98,7 @@ def detail(
             **inbox_row(complaint, units, now, calendar),
             "type": complaint.type,
             "description": complaint.description,
-            "location": complaint.location.model_dump(exclude_none=True),
+            "location": complaint.location.to_dict(exclude_none=True),
             "anonymous": complaint.anonymous,
             "confidential": complaint.confidential,
             "language": complaint.language,

@@ -156,7 +156,7 @@ def without_metadata(photo: StoredMedia, data: bytes) -> tuple[StoredMedia, byte
     except MetadataError as error:
         raise MediaRejected("metadata_not_removable", str(error)) from error
     digest = hashlib.sha256(cleaned).hexdigest()
-    return photo.model_copy(update={"size": len(cleaned), "sha256": digest}), cleaned
+    return photo.replace(size=len(cleaned), sha256=digest), cleaned
 
 
 def store_media(
@@ -191,7 +191,7 @@ def store_media(
             )
             key = f"complaints/{data.complaint_id}/media/{photo.sha256[:32]}.{IMAGE_TYPES[photo.mime_type]}"
             store.put(bucket, key, body, photo.mime_type)
-            stored.append(photo.model_copy(update={"key": key}))
+            stored.append(photo.replace(key=key))
         except MediaRejected as refusal:
             rejected.append(RejectedMedia(provider_ref=item.provider_ref, reason=refusal.reason))
     rejected += [
@@ -224,9 +224,7 @@ def _link(
             for s in stored
             if s.key not in known
         ]
-        updated = complaint.model_copy(
-            update={"media": [*complaint.media, *links], "updated_at": now}
-        )
+        updated = complaint.replace(media=[*complaint.media, *links], updated_at=now)
         recorded = MediaStored(
             metadata=EventMetadata(correlation_id=event.metadata.correlation_id, occurred_at=now),
             data=MediaStoredData(

@@ -96,7 +96,7 @@ def deliver(
             channel=message.recipient.channel,
             audience=message.audience,
         )
-        data = dict(
+        data: dict[str, Any] = dict(
             complaint_id=complaint_id,
             trigger_event_id=trigger_event_id,
             channel=message.recipient.channel,

@@ -27,22 +27,18 @@ MAX_ATTEMPTS = 3
 
 def routed_complaint(complaint: Complaint, proposal: Any, now: datetime) -> Complaint:
     """The complaint with routing's proposal applied (pure)."""
-    location = complaint.location.model_copy(
-        update={
-            "kecamatan": proposal.area.kecamatan_id or complaint.location.kecamatan,
-            "kelurahan": proposal.area.kelurahan_id or complaint.location.kelurahan,
-        }
+    location = complaint.location.replace(
+        kecamatan=proposal.area.kecamatan_id or complaint.location.kecamatan,
+        kelurahan=proposal.area.kelurahan_id or complaint.location.kelurahan,
     )
-    return complaint.model_copy(
-        update={
-            "type": complaint.type or proposal.type,
-            "category": proposal.category_id,
-            "category_confidence": round(proposal.category_confidence, 3),
-            "location": LocationData.model_validate(location.model_dump()),
-            "proposed_unit_id": proposal.unit_id,
-            "sub_state": SubState.PROPOSED if proposal.confident else SubState.TRIAGE,
-            "updated_at": now,
-        }
+    return complaint.replace(
+        type=complaint.type or proposal.type,
+        category=proposal.category_id,
+        category_confidence=round(proposal.category_confidence, 3),
+        location=LocationData.parse(location.to_dict()),
+        proposed_unit_id=proposal.unit_id,
+        sub_state=SubState.PROPOSED if proposal.confident else SubState.TRIAGE,
+        updated_at=now,
     )
 
 
@@ -108,7 +104,7 @@ def record_proposal(
         events: list[DomainEvent] = [routing_event(received, routed, proposal, now)]
         duplicates = find_duplicates(routed) if find_duplicates else []
         if duplicates:
-            routed = routed.model_copy(update={"possible_duplicates": duplicates})
+            routed = routed.replace(possible_duplicates=duplicates)
             events.append(duplicate_event(received, routed, duplicates, now))
         return Outcome(routed, events)
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
-
 from aduan import access_key
 from aduan.complaint import Complaint
 from aduan.errors import Forbidden
 from aduan.lifecycle import Action
+from aduan.model import Form, Meta, Model
 from aduan.repository import ComplaintRepository
 from aduan.tracking import normalize_tracking_id
 from aduan.workflow import CITIZEN, Change, act, load_clock
@@ -25,32 +24,17 @@ from aduan.workflow import CITIZEN, Change, act, load_clock
 ATTEMPTS = 3
 
 
-def _whole_number(value: Any) -> Any:
-    # JSON has one number type: 4 and 4.0 are the same score; "4" and true are not numbers.
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("a whole number is required")
-    if isinstance(value, float) and not value.is_integer():
-        raise ValueError("a whole number is required")
-    return int(value)
+class ReplyForm(Form, kw_only=True):
+    text: Annotated[str, Meta(min_length=1, max_length=5000, pattern=r"\S")]
 
 
-WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+class RatingForm(Form, kw_only=True):
+    # 4 and 4.0 are the same score (a Form reads both as 4); "4" and true are not numbers.
+    score: Annotated[int, Meta(ge=1, le=5)]
+    comment: Annotated[str, Meta(max_length=2000)] | None = None
 
 
-class ReplyForm(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    text: str = Field(min_length=1, max_length=5000)
-
-
-class RatingForm(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    score: WholeNumber = Field(ge=1, le=5)
-    comment: str | None = Field(default=None, max_length=2000)
-
-
-class CitizenActionAnswer(BaseModel):
+class CitizenActionAnswer(Model, kw_only=True):
     tracking_id: str
     status: str
     status_label: str
@@ -91,7 +75,7 @@ def _answer(outcome: Any) -> dict[str, Any]:
         status=complaint.status.value,
         status_label=complaint.status.label,
         message_id=outcome.messages[0]["message_id"] if outcome.messages else None,
-    ).model_dump()
+    ).to_dict()
 
 
 def reply(
@@ -103,7 +87,7 @@ def reply(
     correlation_id: str = "",
 ) -> dict[str, Any]:
     complaint = _theirs(tracking_id, key, repository)
-    form = ReplyForm.model_validate(payload)
+    form = ReplyForm.parse(payload)
     change = Change(Action.CITIZEN_REPLY, CITIZEN, text=form.text, channel="web")
     return _act_as_citizen(complaint, key, change, repository, now, correlation_id)
 
@@ -117,7 +101,7 @@ def rate(
     correlation_id: str = "",
 ) -> dict[str, Any]:
     complaint = _theirs(tracking_id, key, repository)
-    form = RatingForm.model_validate(payload)
+    form = RatingForm.parse(payload)
     change = Change(Action.RATE, CITIZEN, score=form.score, text=form.comment)
     return _act_as_citizen(complaint, key, change, repository, now, correlation_id)
 

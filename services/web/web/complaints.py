@@ -13,7 +13,7 @@ from aduan.channel_events import MediaItem, MediaReceived, MediaReceivedData
 from aduan.complaint import Complaint, ComplaintForm, Reporter, received_event
 from aduan.deadlines import OPEN_DEADLINES
 from aduan.errors import Collision
-from aduan.events import ComplaintReceived, DomainEvent, EventMetadata, LocationData
+from aduan.events import Channel, ComplaintReceived, DomainEvent, EventMetadata, LocationData
 from aduan.repository import ComplaintRepository, HistoryEntry
 from aduan.status import Status
 from aduan.timeline import public_label
@@ -22,14 +22,14 @@ from aduan.tracking import new_tracking_id
 
 def build_complaint(
     form: ComplaintForm,
-    channel: str,
+    channel: Channel,
     now: datetime,
     tracking_id: str,
     correlation_id: str,
     access_key_hash: str | None = None,
 ) -> tuple[Complaint, ComplaintReceived]:
     """The new complaint and the event that announces it (pure: no I/O)."""
-    location = LocationData(**form.location.model_dump())
+    location = LocationData(**form.location.to_dict())
     complaint = Complaint(
         id=tracking_id,
         status=Status.RECEIVED,
@@ -81,7 +81,7 @@ def reporter_item(
     it waits here, encrypted, only while there is somebody to acknowledge, and notify removes it
     as soon as the acknowledgement is sent (after that only its hash exists).
     """
-    identity = reporter.model_dump(exclude_none=True)
+    identity = reporter.to_dict(exclude_none=True)
     if not identity:
         return None
     item: dict[str, Any] = {
@@ -111,7 +111,7 @@ def submit(
     repository: ComplaintRepository,
     kms_key_id: str,
     now: datetime,
-    channel: str = "web",
+    channel: Channel = "web",
     correlation_id: str = "",
     also: Callable[[Complaint], list[DomainEvent]] | None = None,
     once: Callable[[Complaint, str], dict[str, Any]] | None = None,

@@ -72,7 +72,7 @@ def create_complaint() -> Response:
             message_en="The report cannot be accepted.",
             code="rejected",
         )
-    form = ComplaintForm.model_validate(payload)
+    form = ComplaintForm.parse(payload)
     key = app.current_event.headers.get("idempotency-key")
     if key:
         from web.idempotency import once_per_key
@@ -241,7 +241,7 @@ def categories() -> Response:
 def uploads() -> Response:
     from web.uploads import UploadsAsked, presigned_posts
 
-    asked = UploadsAsked.model_validate(json_body(app.current_event.raw_event))
+    asked = UploadsAsked.parse(json_body(app.current_event.raw_event))
     bucket = get_settings().media_bucket_name
     if not bucket:
         raise AduanError(

@@ -1,4 +1,4 @@
-"""The citizens' part of the OpenAPI document, from the same pydantic models the routes validate with.
+"""The citizens' part of the OpenAPI document, from the same models the routes validate with.
 
 The whole document also describes routes other functions serve (the webhooks, the officer API).
 Functions never import each other, so `python -m infra.openapi` assembles it at build time into
@@ -7,31 +7,33 @@ Functions never import each other, so `python -m infra.openapi` assembles it at 
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import BaseModel, Field
+from typing import Annotated, Any
 
 from aduan.complaint import ComplaintForm
+from aduan.model import Meta, Model, schema_components
 from aduan.status import Status
 
 
-class Accepted(BaseModel):
-    tracking_id: str = Field(examples=["7K3MQ-9XWT2"])
+class Accepted(Model, kw_only=True):
+    tracking_id: Annotated[str, Meta(examples=["7K3MQ-9XWT2"])]
     status: Status
     status_url: str
-    access_key: str = Field(
-        description="The citizen's key to reply and rate: shown once, stored only as a hash"
-    )
-    tracking_url: str = Field(description="The private tracking page: /lacak/<id>#k=<access_key>")
+    access_key: Annotated[
+        str,
+        Meta(description="The citizen's key to reply and rate: shown once, stored only as a hash"),
+    ]
+    tracking_url: Annotated[
+        str, Meta(description="The private tracking page: /lacak/<id>#k=<access_key>")
+    ]
 
 
-class TimelineEntry(BaseModel):
+class TimelineEntry(Model, kw_only=True):
     at: str
     event: str
     label: str
 
 
-class PublicView(BaseModel):
+class PublicView(Model, kw_only=True):
     tracking_id: str
     status: Status
     status_label: str
@@ -47,19 +49,21 @@ class PublicView(BaseModel):
     deadlines: list[dict[str, Any]] | None = None
     question: str | None = None
     answer: dict[str, Any] | None = None
-    can_act: bool | None = Field(
-        default=None, description="Present when X-Access-Key is this complaint's key"
-    )
+    can_act: (
+        Annotated[bool, Meta(description="Present when X-Access-Key is this complaint's key")]
+        | None
+    ) = None
     actions: dict[str, bool] | None = None
     rated: bool | None = None
 
 
-class ErrorBody(BaseModel):
-    class Error(BaseModel):
-        code: str
-        message: str
-        details: dict[str, Any] | None = None
+class Error(Model, kw_only=True):
+    code: str
+    message: str
+    details: dict[str, Any] | None = None
 
+
+class ErrorBody(Model, kw_only=True):
     error: Error
 
 
@@ -79,9 +83,8 @@ def document(
     from web.citizen_actions import CitizenActionAnswer, RatingForm, ReplyForm
     from web.uploads import UploadsAsked
 
-    models = {
-        m.__name__: m
-        for m in (
+    schemas = schema_components(
+        [
             ComplaintForm,
             Accepted,
             PublicView,
@@ -90,13 +93,8 @@ def document(
             RatingForm,
             CitizenActionAnswer,
             UploadsAsked,
-        )
-    }
-    schemas: dict[str, Any] = {}
-    for name, model in models.items():
-        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-        schemas.update(schema.pop("$defs", {}))
-        schemas[name] = schema
+        ]
+    )
     ref = lambda name: {"$ref": f"#/components/schemas/{name}"}  # noqa: E731
     key_header = {
         "name": "X-Access-Key",

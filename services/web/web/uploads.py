@@ -10,11 +10,10 @@ the public can see it. The inbox is never shown to anybody.
 from __future__ import annotations
 
 import uuid
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated, Any
 
 from aduan import aws
+from aduan.model import Form, Meta
 
 MAX_PHOTOS = 3
 MAX_BYTES = 5 * 1024 * 1024
@@ -23,19 +22,15 @@ EXPIRES_S = 600
 PREFIX = "inbox/web/"
 
 
-class PhotoAsked(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    content_type: str = Field(pattern=r"^image/(jpeg|png|webp)$")
-    size: int = Field(ge=1, le=MAX_BYTES)
+class PhotoAsked(Form, kw_only=True):
+    content_type: Annotated[str, Meta(pattern=r"^image/(jpeg|png|webp)$")]
+    size: Annotated[int, Meta(ge=1, le=MAX_BYTES)]
 
 
-class UploadsAsked(BaseModel):
+class UploadsAsked(Form, kw_only=True):
     """`POST /v1/uploads`: what the citizen is about to upload."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    photos: list[PhotoAsked] = Field(min_length=1, max_length=MAX_PHOTOS)
+    photos: Annotated[list[PhotoAsked], Meta(min_length=1, max_length=MAX_PHOTOS)]
 
 
 def presigned_posts(asked: UploadsAsked, bucket: str) -> list[dict[str, Any]]:

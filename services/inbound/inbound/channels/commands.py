@@ -14,18 +14,16 @@ Texters type fast on small keyboards, so commands are case-insensitive, tolerate
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
 
 from aduan.tracking import normalize_tracking_id
 
 CommandKind = Literal["new", "check", "new_forced", "text"]
 
 
-class Command(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True, kw_only=True)
+class Command:
     kind: CommandKind
     tracking_id: str | None = None
     body: str = ""

@@ -31,16 +31,16 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses
 from html.parser import HTMLParser
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
 from aduan.api import InvalidJson, parse_json
+from aduan.model import Fact, Meta, ValidationError
 
 from .inbound import (
     InboundMessage,
@@ -76,16 +76,14 @@ _HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {"1": hashes.SHA1, "2":
 _FUTURE_SKEW = timedelta(minutes=5)
 
 
-class SnsEnvelope(BaseModel):
+class SnsEnvelope(Fact, kw_only=True, frozen=True):
     """A verified SNS message. `subscribe_url` is what to GET to confirm a subscription."""
-
-    model_config = ConfigDict(frozen=True)
 
     type: SnsType
     message_id: str
     topic_arn: str
     message: str
-    timestamp: AwareDatetime
+    timestamp: Annotated[datetime, Meta(tz=True)]
     subject: str | None = None
     subscribe_url: str | None = None
     token: str | None = None
@@ -157,7 +155,7 @@ class SnsVerifier:
             raise SignatureError("SNS signature does not match", status=403) from exc
 
         try:
-            envelope = SnsEnvelope(
+            envelope = SnsEnvelope.checked(
                 type=kind,
                 message_id=message["MessageId"],
                 topic_arn=message["TopicArn"],
@@ -255,7 +253,7 @@ def parse_ses_notification(message: Mapping[str, Any] | str) -> InboundMessage:
     if mime["message-id"]:
         reply_to["in_reply_to"] = str(mime["message-id"]).strip()
     try:
-        return InboundMessage(
+        return InboundMessage.checked(
             channel="email",
             provider_message_id=mail_id,
             sender=address,
@@ -341,7 +339,7 @@ def _attachments(mime: EmailMessage, mail_id: str) -> Iterator[MediaRef]:
             payload = part.get_payload(decode=True)
             data = payload if isinstance(payload, bytes) else b""
         n += 1
-        yield MediaRef(
+        yield MediaRef.checked(
             provider_ref=f"{mail_id}/attachment/{n}",
             mime_type=part.get_content_type(),
             filename=filename,

@@ -9,46 +9,52 @@ channel-specific thing that travels on is `reply_to`, which is what a reply need
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
-
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from typing import Annotated, Literal
 
 from aduan.errors import AduanError
+from aduan.model import Fact, Meta, ValidationError, field, problems
 
 Channel = Literal["whatsapp", "telegram", "sms", "email", "lapor", "messenger", "instagram"]
 DeliveryState = Literal["sent", "delivered", "read", "failed"]
 
 
-class _Frozen(BaseModel):
-    # Parsed provider input is a fact about the past: nothing downstream may rewrite it.
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _Frozen(Fact, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    # Parsed provider input is a fact about the past: nothing downstream may rewrite it. Each
+    # channel builds these with `checked`, so a provider's odd value is refused here.
+    pass
 
 
-class MediaRef(_Frozen):
+_Filled = Annotated[str, Meta(min_length=1)]
+_Size = Annotated[int, Meta(ge=0)]
+# The provider's timestamp, in UTC (Twilio sends none: the receipt time stands in).
+_Aware = Annotated[datetime, Meta(tz=True)]
+
+
+class MediaRef(_Frozen, kw_only=True, frozen=True):
     """A photo or attachment as the provider refers to it; fetching it is the caller's job."""
 
-    provider_ref: str = Field(min_length=1, description="media id / file_id / media SID")
+    provider_ref: _Filled  # media id / file_id / media SID
     url: str | None = None
     mime_type: str | None = None
     caption: str | None = None
     filename: str | None = None
-    size: int | None = Field(default=None, ge=0)
-    sha256: str | None = Field(default=None, description="provider's digest, to check a download")
+    size: _Size | None = None
+    sha256: str | None = None  # the provider's digest, to check a download
     # Only e-mail carries the bytes inline (the MIME message is in the notification itself).
     content_b64: str | None = None
 
 
-class GeoPoint(_Frozen):
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+class GeoPoint(_Frozen, kw_only=True, frozen=True):
+    lat: Annotated[float, Meta(ge=-90, le=90)]
+    lon: Annotated[float, Meta(ge=-180, le=180)]
     name: str | None = None
     address: str | None = None
 
 
-class LaporReport(_Frozen):
+class LaporReport(_Frozen, kw_only=True, frozen=True):
     """What the SP4N-LAPOR! bridge adds to a message: their id, kept beside ours."""
 
-    tracking_id: str = Field(min_length=1)
+    tracking_id: _Filled
     event: Literal["report.created", "report.followup"] = "report.created"
     category: str | None = None
     anonim: bool = False
@@ -58,27 +64,26 @@ class LaporReport(_Frozen):
     reporter_email: str | None = None
 
 
-class InboundMessage(_Frozen):
+class InboundMessage(_Frozen, kw_only=True, frozen=True):
     channel: Channel
     # The provider's own id (wamid, update_id, MessageSid, SES messageId, webhook-id): the
     # dedupe key, so a provider retrying for days never makes a second complaint.
-    provider_message_id: str = Field(min_length=1)
+    provider_message_id: _Filled
     # The citizen's address on the channel: wa_id (or WhatsApp's business-scoped user id),
     # chat id, E.164 phone, e-mail address, Messenger PSID, Instagram IGSID, or the LAPOR!
     # tracking id (a LAPOR! report is its own conversation).
-    sender: str = Field(min_length=1)
+    sender: _Filled
     # The address this citizen's conversation may have begun under (a WhatsApp number, before
     # the business-scoped user id came with it): only used to find that conversation.
     previous_sender: str | None = None
     sender_name: str | None = None
     text: str = ""
     subject: str | None = None
-    media: list[MediaRef] = Field(default_factory=list)
+    media: list[MediaRef] = field(default_factory=list)
     location: GeoPoint | None = None
-    # The provider's timestamp, in UTC (Twilio sends none: the receipt time stands in).
-    received_at: AwareDatetime
+    received_at: _Aware
     # What a reply on the same channel needs (phone_number_id, chat_id, To/From, ...).
-    reply_to: dict[str, str] = Field(default_factory=dict)
+    reply_to: dict[str, str] = field(default_factory=dict)
     lapor: LaporReport | None = None
 
     @property
@@ -87,13 +92,13 @@ class InboundMessage(_Frozen):
         return f"{self.channel}#{self.provider_message_id}"
 
 
-class DeliveryStatus(_Frozen):
+class DeliveryStatus(_Frozen, kw_only=True, frozen=True):
     """A provider's report on a message we sent (WhatsApp `statuses[]`)."""
 
     channel: Channel
-    provider_message_id: str = Field(min_length=1)
+    provider_message_id: _Filled
     status: DeliveryState
-    at: AwareDatetime
+    at: _Aware
     error: str | None = None
     recipient: str | None = None
 
@@ -107,10 +112,9 @@ def utc_from_epoch(seconds: object) -> datetime:
 
 
 def describe(exc: ValidationError) -> str:
-    """A pydantic error as `where: what`, without the offending value (it may be personal data)."""
-    err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"]) or "payload"
-    return f"{where}: {err['msg']}"
+    """A refused value as `where: what`, without the value (it may be personal data)."""
+    first = problems(exc)[0]
+    return f"{first['field'] or 'payload'}: {first['problem']}"
 
 
 # --- errors: each knows its HTTP answer, so every webhook route answers the same way ----------

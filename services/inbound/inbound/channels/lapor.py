@@ -57,9 +57,9 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from aduan.model import Meta, Trimmed, ValidationError, field
 
 from .inbound import (
     GeoPoint,
@@ -128,19 +128,19 @@ def verify_standard_webhook(
 def parse(body: dict[str, Any], webhook_id: str) -> InboundMessage:
     """A verified LAPOR! report or follow-up -> InboundMessage (sender = LAPOR! tracking id)."""
     try:
-        event = _Event.model_validate(body)
+        event = _Event.parse(body)
     except ValidationError as exc:
         raise MalformedPayload(f"LAPOR! payload: {describe(exc)}") from exc
     data = event.data
     reporter = data.reporter or _Reporter()
     location = None
     if data.location is not None:
-        location = GeoPoint(**data.location.model_dump())
+        location = GeoPoint.checked(**data.location.to_dict())
     media = [
-        MediaRef(provider_ref=f"{data.tracking_id}/{i}", **a.model_dump())
+        MediaRef.checked(provider_ref=f"{data.tracking_id}/{i}", **a.to_dict())
         for i, a in enumerate(data.attachments, start=1)
     ]
-    return InboundMessage(
+    return InboundMessage.checked(
         channel="lapor",
         provider_message_id=webhook_id,
         # A LAPOR! report is its own conversation: follow-ups find the complaint by it.
@@ -152,7 +152,7 @@ def parse(body: dict[str, Any], webhook_id: str) -> InboundMessage:
         location=location,
         received_at=data.created_at,
         reply_to={"tracking_id": data.tracking_id},
-        lapor=LaporReport(
+        lapor=LaporReport.checked(
             tracking_id=data.tracking_id,
             event=event.type,
             category=data.category,
@@ -167,47 +167,47 @@ def parse(body: dict[str, Any], webhook_id: str) -> InboundMessage:
 # --- the payload, as published above ---------------------------------------------------------
 
 
-class _Lenient(BaseModel):
+class _Lenient(Trimmed, kw_only=True):
     # Forward compatible: fields the bridge adds later are ignored, not errors.
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    pass
 
 
-class _Reporter(_Lenient):
+class _Reporter(_Lenient, kw_only=True):
     name: str | None = None
     phone: str | None = None
     email: str | None = None
 
 
-class _Location(_Lenient):
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+class _Location(_Lenient, kw_only=True):
+    lat: Annotated[float, Meta(ge=-90, le=90)]
+    lon: Annotated[float, Meta(ge=-180, le=180)]
     name: str | None = None
     address: str | None = None
 
 
-class _Attachment(_Lenient):
+class _Attachment(_Lenient, kw_only=True):
     # Which hosts (and schemes) are fetched is the media allowlist's decision (media.fetch),
     # configured per deployment: production allows the bridge's https origin only.
-    url: str = Field(pattern=r"^https?://")
+    url: Annotated[str, Meta(pattern=r"^https?://")]
     mime_type: str | None = None
     filename: str | None = None
-    size: int | None = Field(default=None, ge=0)
+    size: Annotated[int, Meta(ge=0)] | None = None
 
 
-class _Report(_Lenient):
-    tracking_id: str = Field(min_length=1, max_length=64)
+class _Report(_Lenient, kw_only=True):
+    tracking_id: Annotated[str, Meta(min_length=1, max_length=64, pattern=r"\S")]
     title: str | None = None
-    content: str = Field(min_length=1)
+    content: Annotated[str, Meta(min_length=1, pattern=r"\S")]
     category: str | None = None
     anonymous: bool = False
     confidential: bool = False
     reporter: _Reporter | None = None
     location: _Location | None = None
-    attachments: list[_Attachment] = Field(default_factory=list)
-    created_at: AwareDatetime
+    attachments: list[_Attachment] = field(default_factory=list)
+    created_at: Annotated[datetime, Meta(tz=True)]
 
 
-class _Event(_Lenient):
+class _Event(_Lenient, kw_only=True):
     type: Literal["report.created", "report.followup"]
     data: _Report
 

@@ -16,9 +16,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import ValidationError
-
 from aduan.api import InvalidJson, parse_json
+from aduan.model import ValidationError
 
 from .inbound import GeoPoint, InboundMessage, MalformedPayload, MediaRef, describe
 
@@ -90,7 +89,7 @@ def _message(
         given = attachment.get("payload")
         body: dict[str, Any] = given if isinstance(given, dict) else {}
         if kind == "image" and body.get("url") and not body.get("sticker_id"):
-            media.append(MediaRef(provider_ref=f"{mid}#{n}", url=str(body["url"])))
+            media.append(MediaRef.checked(provider_ref=f"{mid}#{n}", url=str(body["url"])))
         elif kind == "location" and isinstance(body.get("coordinates"), dict):
             location = _location(body["coordinates"], attachment.get("title"))
         else:
@@ -100,7 +99,7 @@ def _message(
             )
     if message.get("is_unsupported"):
         texts.append("[unsupported: message]")
-    return InboundMessage(
+    return InboundMessage.checked(
         channel=channel,
         provider_message_id=str(mid),
         sender=sender,
@@ -122,7 +121,7 @@ def utc_from_millis(value: Any) -> datetime:
 
 def _location(coordinates: dict[str, Any], title: Any) -> GeoPoint:
     try:
-        return GeoPoint(
+        return GeoPoint.checked(
             lat=float(coordinates["lat"]),
             lon=float(coordinates["long"]),
             name=str(title) if title else None,

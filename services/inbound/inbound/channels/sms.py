@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from xml.sax.saxutils import escape
 
-from pydantic import ValidationError
+from aduan.model import ValidationError
 
 from .inbound import InboundMessage, MalformedPayload, MediaRef, SignatureError, describe
 
@@ -120,7 +120,7 @@ def parse(params: FormParams, *, now: datetime | None = None) -> InboundMessage:
         if not media_url:
             raise MalformedPayload(f"NumMedia is {count} but MediaUrl{i} is missing")
         media.append(
-            MediaRef(
+            MediaRef.checked(
                 # .../Messages/MM.../Media/ME...: the Media SID is the last path segment.
                 provider_ref=urlsplit(media_url).path.rstrip("/").rsplit("/", 1)[-1] or media_url,
                 url=media_url,
@@ -131,7 +131,7 @@ def parse(params: FormParams, *, now: datetime | None = None) -> InboundMessage:
     if to := _first(params, "To"):
         reply_to["from"] = to  # answer from the number the citizen wrote to
     try:
-        return InboundMessage(
+        return InboundMessage.checked(
             channel="sms",
             provider_message_id=sid,
             sender=sender,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from pydantic import ValidationError
+from aduan.model import ValidationError
 
 from .inbound import (
     GeoPoint,
@@ -106,7 +106,7 @@ def _message(message: dict[str, Any], update_id: str) -> InboundMessage:
     if photos:
         largest = _largest(photos)
         media.append(
-            MediaRef(
+            MediaRef.checked(
                 provider_ref=str(largest["file_id"]),
                 mime_type="image/jpeg",  # Telegram re-encodes every `photo` as JPEG
                 caption=message.get("caption"),
@@ -117,7 +117,7 @@ def _message(message: dict[str, Any], update_id: str) -> InboundMessage:
     loc = (venue or {}).get("location") or message.get("location")
     if loc is not None:
         try:
-            location = GeoPoint(
+            location = GeoPoint.checked(
                 lat=float(loc["latitude"]),
                 lon=float(loc["longitude"]),
                 name=(venue or {}).get("title"),
@@ -137,7 +137,7 @@ def _message(message: dict[str, Any], update_id: str) -> InboundMessage:
     reply_to = {"chat_id": chat_id}
     if message.get("message_id") is not None:
         reply_to["reply_to_message_id"] = str(message["message_id"])
-    return InboundMessage(
+    return InboundMessage.checked(
         channel="telegram",
         provider_message_id=update_id,
         # The chat, not the user: replies go to the chat, and in a private chat they are one.

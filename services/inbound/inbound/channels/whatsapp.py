@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
-
 from aduan.api import InvalidJson, parse_json
+from aduan.model import ValidationError
 
 from .inbound import (
     DeliveryStatus,
@@ -108,7 +107,7 @@ def _message(raw: dict[str, Any], phone_number_id: str, people: _Contacts) -> In
             raise MalformedPayload("image messages need image.id")
         text = str(image.get("caption") or "")
         media.append(
-            MediaRef(
+            MediaRef.checked(
                 provider_ref=str(image["id"]),
                 url=image.get("url"),
                 mime_type=image.get("mime_type"),
@@ -119,7 +118,7 @@ def _message(raw: dict[str, Any], phone_number_id: str, people: _Contacts) -> In
     elif kind == "location":
         loc = _obj(raw, "location")
         try:
-            location = GeoPoint(
+            location = GeoPoint.checked(
                 lat=float(loc["latitude"]),
                 lon=float(loc["longitude"]),
                 name=loc.get("name"),
@@ -130,7 +129,7 @@ def _message(raw: dict[str, Any], phone_number_id: str, people: _Contacts) -> In
     else:
         # Kept (not dropped) so the citizen still gets an answer and officers see it came.
         text = f"[unsupported: {kind}]"
-    return InboundMessage(
+    return InboundMessage.checked(
         channel="whatsapp",
         provider_message_id=str(wamid),
         sender=sender,
@@ -152,7 +151,7 @@ def _status(raw: dict[str, Any]) -> DeliveryStatus | None:
     if not raw.get("id"):
         raise MalformedPayload("statuses[] need id")
     errors = [e for e in raw.get("errors") or [] if isinstance(e, dict)]
-    return DeliveryStatus(
+    return DeliveryStatus.checked(
         channel="whatsapp",
         provider_message_id=str(raw["id"]),
         status=state,

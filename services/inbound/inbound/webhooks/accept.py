@@ -264,11 +264,7 @@ class MessageIntake:
         updated = outcome.complaint
         pin = message.location
         if pin is not None and updated.location.lat is None:
-            updated = updated.model_copy(
-                update={
-                    "location": updated.location.model_copy(update={"lat": pin.lat, "lon": pin.lon})
-                }
-            )
+            updated = updated.replace(location=updated.location.replace(lat=pin.lat, lon=pin.lon))
         events: list[DomainEvent] = list(outcome.events)
         if message.channel != "lapor":
             template = (
@@ -366,7 +362,7 @@ class MessageIntake:
     ) -> ChannelReplyRequested:
         return ChannelReplyRequested(
             metadata=self._metadata(about, now),
-            data=ChannelReplyRequestedData(
+            data=ChannelReplyRequestedData.checked(
                 complaint_id=about,
                 conversation=chat.key,
                 channel=message.channel,

@@ -35,7 +35,7 @@ def record_statuses(
         failed = (
             NotificationDeliveryFailed(
                 metadata=EventMetadata(correlation_id=sent["complaint_id"], occurred_at=now),
-                data=NotificationDeliveryFailedData(
+                data=NotificationDeliveryFailedData.checked(
                     complaint_id=sent["complaint_id"],
                     channel=status.channel,
                     provider_message_id=ref,

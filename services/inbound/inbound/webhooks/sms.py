@@ -42,7 +42,7 @@ def status(event: Mapping[str, Any]) -> Response:
         raise MalformedPayload("MessageSid and MessageStatus are required")
     if state in _STATES:
         error = _first(params, "ErrorCode")
-        report = DeliveryStatus(
+        report = DeliveryStatus.checked(
             channel="sms",
             provider_message_id=sid,
             status=_STATES[state],

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from pydantic import ValidationError
-
 from aduan.complaint import ComplaintForm
+from aduan.model import ValidationError, problems
 from web.open311.documents import Open311Error
 from web.open311.services import answer_lines
 
@@ -169,11 +168,10 @@ def complaint_form(
         "reporter": {k: v for k, v in reporter.items() if v},
     }
     try:
-        return ComplaintForm.model_validate(payload)
+        return ComplaintForm.parse(payload)
     except ValidationError as invalid:
-        first = invalid.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        name = FIELD_NAMES.get(where, where)
+        first = problems(invalid)[0]
+        name = FIELD_NAMES.get(first["field"], first["field"])
         raise Open311Error(
-            400, f"{name} tidak sah", f"{name} is not valid: {first['msg']}"
+            400, f"{name} tidak sah", f"{name} is not valid: {first['problem']}"
         ) from None
