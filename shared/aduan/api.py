@@ -7,9 +7,8 @@ import base64
 import json
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from aduan.errors import AduanError, PayloadTooLarge
+from aduan.http_api import Response
 
 JSON = "application/json"
 MAX_BODY_BYTES = 256 * 1024

@@ -12,12 +12,11 @@ import functools
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-
 from aduan import officers as access
 from aduan import reference
 from aduan.api import install_error_handlers, json_body, json_response
 from aduan.errors import NotFound, Unprocessable
+from aduan.http_api import Resolver, Response
 from aduan.observability import logger
 from aduan.repository import ComplaintRepository
 from aduan.settings import get_settings, needs
@@ -26,7 +25,7 @@ from aduan.tracking import normalize_tracking_id
 from casework import views
 
 log = logger("officer")
-app = APIGatewayHttpResolver()
+app = Resolver()
 
 DEFAULT_STATUS = {
     "coordinator": Status.RECEIVED,

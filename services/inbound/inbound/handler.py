@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
-
 from aduan.api import install_error_handlers
+from aduan.http_api import Resolver
 from aduan.observability import logger
 from aduan.settings import needs
 from inbound.webhooks import router as webhooks_router
 from inbound.webhooks import wiring
 
 log = logger("inbound")
-app = APIGatewayHttpResolver()
+app = Resolver()
 app.include_router(webhooks_router)
 install_error_handlers(app, log, invalid_message="the message is not valid")
 

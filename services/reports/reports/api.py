@@ -14,10 +14,9 @@ import functools
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-
 from aduan.api import install_error_handlers, json_response
 from aduan.errors import NotFound
+from aduan.http_api import Resolver, Response
 from aduan.observability import logger
 from aduan.repository import ComplaintRepository
 from aduan.settings import get_settings
@@ -28,7 +27,7 @@ from reports.formats import FORMATS, render
 from reports.store import ReportStore
 
 log = logger("reports-api")
-app = APIGatewayHttpResolver()
+app = Resolver()
 
 FOREGROUND_MONTHS = 3
 PUBLIC_CACHE = "public, max-age=300"

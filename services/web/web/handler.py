@@ -8,12 +8,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-
 from aduan import access_key, reference
 from aduan.api import install_error_handlers, json_body, json_response
 from aduan.complaint import Complaint, ComplaintForm
 from aduan.errors import AduanError, AlreadyProcessed, NotFound, Unprocessable
+from aduan.http_api import Resolver, Response
 from aduan.observability import count, logger
 from aduan.repository import ComplaintRepository
 from aduan.settings import get_settings, needs
@@ -22,7 +21,7 @@ from web import complaints
 from web.open311.routes import router as open311_router
 
 log = logger("web")
-app = APIGatewayHttpResolver()
+app = Resolver()
 # Open311 GeoReport v2 (/open311/v2/...): civic apps read and file complaints in their standard.
 app.include_router(open311_router)
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import importlib
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from aduan.http_api import Response, Router
 
-router = APIGatewayHttpRouter()
+router = Router()
 
 
 def _run(channel: str, action: str = "receive", module_name: str | None = None) -> Response:

@@ -10,10 +10,9 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from aduan.api import InvalidJson, parse_json
 from aduan.errors import AduanError, PayloadTooLarge
+from aduan.http_api import Response
 from aduan.observability import logger
 from inbound.channels.inbound import InboundMessage, MalformedPayload
 from inbound.webhooks import wiring

@@ -19,9 +19,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from aws_lambda_powertools.event_handler import Response
-
 from aduan.channel_events import MediaItem
+from aduan.http_api import Response
 from inbound.channels import email
 from inbound.channels.inbound import SignatureError
 from inbound.webhooks import common, wiring

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
+from aduan.http_api import Response
 from inbound.channels import messaging, meta
 from inbound.channels.messaging import MessagingChannel
 from inbound.webhooks import common, wiring

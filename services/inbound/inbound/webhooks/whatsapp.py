@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
+from aduan.http_api import Response
 from inbound.channels import whatsapp
 from inbound.webhooks import common, wiring
 from inbound.webhooks.deliveries import record_statuses

@@ -12,12 +12,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-
 from aduan import reference
 from aduan.api import raw_body
 from aduan.errors import AduanError
+from aduan.http_api import Response, Router
 from aduan.observability import logger
 from aduan.settings import get_settings
 from aduan.tracking import normalize_tracking_id
@@ -31,7 +29,7 @@ from web.open311.documents import (
 )
 
 log = logger("web")
-router = APIGatewayHttpRouter()
+router = Router()
 MAX_FORM_BYTES = 64 * 1024
 
 
