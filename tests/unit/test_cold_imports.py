@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -20,12 +22,33 @@ def imported(module: str, code_dir: str) -> set[str]:
     )
 
 
-def test_the_relay_forwards_stored_json_without_pydantic():
+def test_the_relay_forwards_stored_json_without_building_events():
     # It reads the outbox's source, detail-type and JSON detail and puts them on the bus as
-    # they are: no event model is built, so pydantic (~50 ms of a cold start) is not imported.
+    # they are: no event model is built, so neither the events nor their library are imported.
     modules = imported("relay.handler", "services/relay")
     assert "relay.handler" in modules
-    assert not {m for m in modules if m.split(".")[0] == "pydantic" or m == "aduan.events"}
+    assert not {m for m in modules if m.split(".")[0] == "msgspec" or m == "aduan.events"}
+
+
+HANDLERS = [
+    ("web.handler", "services/web"),
+    ("inbound.handler", "services/inbound"),
+    ("casework.handler", "services/casework"),
+    ("reports.api", "services/reports"),
+    ("routing.handler", "services/routing"),
+    ("notify.handler", "services/notify"),
+    ("lapor.bridge", "services/lapor"),
+]
+
+
+@pytest.mark.parametrize(("module", "code_dir"), HANDLERS)
+def test_no_function_imports_pydantic_or_powertools_event_handlers(module, code_dir):
+    # pydantic's import was 1.3-1.4 x a bare boto3 client; Powertools' event_handler package
+    # imports every resolver it has (aduan.model and aduan.http_api say why).
+    modules = imported(module, code_dir)
+    assert module in modules
+    assert not {m for m in modules if m.split(".")[0] == "pydantic"}
+    assert "aws_lambda_powertools.event_handler" not in modules
 
 
 def test_the_reports_api_leaves_the_export_jobs_to_their_routes():
