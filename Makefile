@@ -97,8 +97,20 @@ lint: $(STAMP) $(SAM_STAMP)
 coverage: $(STAMP)
 	$(PY) -m pytest -q --cov=shared --cov=services --cov-report=term:skip-covered tests/unit tests/adapters tests/contract
 
-bench: $(STAMP)
+# Cold starts are measured on the Lambda runtime's Python (template.yaml: python3.12), in a venv
+# of the layer's packages and the runtime's boto3, their bytecode compiled as Lambda has it.
+BENCH_VENV   := .venv-bench
+BENCH_STAMP  := $(BENCH_VENV)/.installed
+PYTHON312    ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12))
+BOTO3_PIN    := $(shell grep -E '^boto3==' requirements-dev.txt)
+
+$(BENCH_STAMP): shared/requirements.txt requirements-dev.txt | $(UV)
+	test -x $(BENCH_VENV)/bin/python || $(UV) venv -q -p "$(PYTHON312)" $(BENCH_VENV)
+	$(UV) pip install -q --compile-bytecode --python $(BENCH_VENV)/bin/python -r shared/requirements.txt $(BOTO3_PIN)
+	touch $(BENCH_STAMP)
+
+bench: $(STAMP) $(BENCH_STAMP)
 	$(PY) -m bench.run
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) $(LS_VENV) .pytest_cache
+	rm -rf $(VENV) $(SAM_VENV) $(LS_VENV) $(BENCH_VENV) .pytest_cache

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -45,20 +47,56 @@ FORM = {
 
 
 def _import_seconds(
-    statement: str, paths: list[str], environment: dict[str, str] | None = None
+    statement: str,
+    paths: list[str],
+    environment: dict[str, str] | None = None,
+    python: str = sys.executable,
 ) -> tuple[float, float]:
     """Wall and CPU time of `statement` in a fresh isolated interpreter (a cold container) with
     `environment` added to this process's. CPU time is the interpreter's own: other work on the
-    machine lengthens the wall time, much less this."""
+    machine lengthens the wall time, much less this. `-B`: the code on `paths` is compiled from
+    source every time, as Lambda does (see `cold_starts`)."""
     code = (
         f"import sys,time; sys.path[:0]={paths!r}; t=time.perf_counter(); c=time.process_time(); "
         f"{statement}; print(time.perf_counter()-t, time.process_time()-c)"
     )
     env = {**os.environ, **(environment or {})}
     out = subprocess.run(
-        [sys.executable, "-I", "-c", code], capture_output=True, text=True, check=True, env=env
+        [python, "-I", "-B", "-c", code], capture_output=True, text=True, check=True, env=env
     ).stdout.split()
     return float(out[0]), float(out[1])
+
+
+def runtime_python() -> tuple[str, str]:
+    """The interpreter cold starts are measured on, and what it is: the bench's own venv of the
+    Lambda runtime's Python (`make bench` builds .venv-bench with python3.12, the layer's
+    packages and boto3, bytecode compiled as in the runtime and a pip-built layer), or else this
+    interpreter, said so."""
+    bench_python = ROOT / ".venv-bench" / "bin" / "python"
+    chosen = os.environ.get("BENCH_PYTHON") or (str(bench_python) if bench_python.exists() else "")
+    if not chosen:
+        return (
+            sys.executable,
+            f"Python {sys.version.split()[0]} (not the runtime's 3.12: no .venv-bench)",
+        )
+    version = subprocess.run(
+        [chosen, "-c", "import sys; print(sys.version.split()[0])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    return chosen, f"Python {version}"
+
+
+def _source_copy(directory: Path, into: Path, python: str, bytecode: bool) -> str:
+    """`directory` without its bytecode, as sam build puts it in a function or a layer; with
+    `bytecode`, compiled as a build that shipped it would (unchecked: no source time to match)."""
+    target = into / f"{directory.parent.name}-{directory.name}"
+    shutil.copytree(directory, target, ignore=shutil.ignore_patterns("__pycache__"))
+    if bytecode:
+        compile_all = [python, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash"]
+        subprocess.run([*compile_all, str(target)], check=True)
+    return str(target)
 
 
 def _literal_environment(sam: dict[str, Any], logical_id: str) -> dict[str, str]:
@@ -72,30 +110,47 @@ def _literal_environment(sam: dict[str, Any], logical_id: str) -> dict[str, str]
     return {name: value for name, value in variables.items() if isinstance(value, str)}
 
 
-def cold_starts(runs: int) -> None:
+def cold_starts(runs: int, bytecode: bool = False) -> None:
+    """Each function's cold start against a bare client's, on the runtime's Python. Lambda
+    compiles a function's code and the layer's own package from source in every cold container
+    (sam build copies them without bytecode, and /var/task is read-only), while boto3 (the
+    runtime's) and the layer's packages (pip-installed) come compiled: so the code here is
+    measured from copies without bytecode, the libraries with theirs. `bytecode`: as if the
+    build shipped our code compiled too (`--cold-start-bytecode`; the build does not, yet)."""
     from infra.local import template
 
     sam = template.load()
-    layers = [str(p) for p in template.layer_dirs(sam)]
+    python, which = runtime_python()
     functions = sorted(template.functions(sam).items())
     # Each function's samples alternate with samples of the bare client, and its ratio is to
     # those: a busy moment (another engineer's tests) hits both sides alike.
     baseline: list[tuple[float, float]] = []
     results = []
-    for logical_id, spec in functions:
-        paths = [str(spec.code_dir), *layers]
-        statement = f"import {spec.handler.rpartition('.')[0]}; {FIRST_CLIENT}"
-        environment = _literal_environment(sam, logical_id)
-        own_base, samples = [], []
-        for _ in range(runs):
-            own_base.append(_import_seconds(FIRST_CLIENT, layers))
-            samples.append(_import_seconds(statement, paths, environment))
-        baseline += own_base
-        results.append((logical_id, _medians(samples), _medians(own_base)))
+    with tempfile.TemporaryDirectory() as scratch:
+        layers = [
+            _source_copy(p, Path(scratch), python, bytecode) for p in template.layer_dirs(sam)
+        ]
+        for logical_id, spec in functions:
+            own = _source_copy(spec.code_dir, Path(scratch) / logical_id, python, bytecode)
+            paths = [own, *layers]
+            statement = f"import {spec.handler.rpartition('.')[0]}; {FIRST_CLIENT}"
+            environment = _literal_environment(sam, logical_id)
+            own_base, samples = [], []
+            for _ in range(runs):
+                own_base.append(_import_seconds(FIRST_CLIENT, layers, python=python))
+                samples.append(_import_seconds(statement, paths, environment, python))
+            baseline += own_base
+            results.append((logical_id, _medians(samples), _medians(own_base)))
     wall, cpu = _medians(baseline)
     print(
-        f"\nCold start (median of {runs} fresh interpreters): handler import + `import boto3` + first client,"
-        f"\n  against a bare `import boto3` + one client = {wall * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU"
+        f"\nCold start on {which} (median of {runs} fresh interpreters; our code "
+        + (
+            "shipped as bytecode, not as the build ships it"
+            if bytecode
+            else "compiled from source, as in Lambda"
+        )
+        + "):\n  handler import + `import boto3` + first client, against a bare"
+        f" `import boto3` + one client = {wall * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU"
         " (target <= 1.2 x;\n  each ratio is to the bare client's samples taken between the function's own)"
     )
     print(f"  {'function':<22}{'cold start':>12}{'ratio':>8}{'CPU':>9}{'ratio':>8}")
@@ -432,6 +487,11 @@ def main() -> None:
     parser.add_argument("--complaints", type=int, default=100)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--import-runs", type=int, default=7)
+    parser.add_argument(
+        "--cold-start-bytecode",
+        action="store_true",
+        help="measure cold starts as if the build shipped our code compiled (it does not yet)",
+    )
     args = parser.parse_args()
     print(
         f"Aduan benchmark, {datetime.now().isoformat(timespec='seconds')}, Python {sys.version.split()[0]}, "
@@ -439,7 +499,7 @@ def main() -> None:
     )
     LOG.parent.mkdir(parents=True, exist_ok=True)
     LOG.write_text("")
-    cold_starts(args.import_runs)
+    cold_starts(args.import_runs, args.cold_start_bytecode)
     end_to_end(args.complaints, args.clients)
 
 
