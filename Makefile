@@ -30,7 +30,7 @@ TEST_JOBS ?= 2
 PYTEST    := $(PY) -m pytest -q -n $(TEST_JOBS) --dist loadfile
 LOG_SCAN  := tests/e2e/test_zz_logs_hold_no_personal_data.py
 
-.PHONY: run test lint coverage bench clean chromium run-localstack test-localstack
+.PHONY: run test lint coverage bench clean chromium run-localstack test-localstack build-SharedLayer
 
 # The packages go in with uv (pinned, installed by pip into the project's venv): a fresh venv of
 # requirements-dev.txt took 109 s with pip here and 10 s with uv, and CI builds three.
@@ -102,7 +102,7 @@ coverage: $(STAMP)
 BENCH_VENV   := .venv-bench
 BENCH_STAMP  := $(BENCH_VENV)/.installed
 PYTHON312    ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12))
-BOTO3_PIN    := $(shell grep -E '^boto3==' requirements-dev.txt)
+BOTO3_PIN     = $(shell grep -E '^boto3==' requirements-dev.txt)
 
 $(BENCH_STAMP): shared/requirements.txt requirements-dev.txt | $(UV)
 	test -x $(BENCH_VENV)/bin/python || $(UV) venv -q -p "$(PYTHON312)" $(BENCH_VENV)
@@ -111,6 +111,33 @@ $(BENCH_STAMP): shared/requirements.txt requirements-dev.txt | $(UV)
 
 bench: $(STAMP) $(BENCH_STAMP)
 	$(PY) -m bench.run
+
+# sam build runs these (template.yaml: BuildMethod makefile, ContextPath .) in a copy of each
+# CodeUri, with ARTIFACTS_DIR set. The code goes out compiled for the runtime's Python: Lambda's
+# /var/task and /opt are read-only, so source without bytecode is compiled again in every cold
+# container (bench/run.py measures both). Unchecked-hash bytecode: a zip keeps no source times
+# to compare with, and an artifact never changes.
+LAMBDA_PYTHON ?= $(PYTHON312)
+LAMBDA_COMPILE = find "$(1)" -name __pycache__ -prune -exec rm -rf {} + && \
+	"$(LAMBDA_PYTHON)" -m compileall -q --invalidation-mode unchecked-hash "$(1)"
+# The layer's packages as the arm64 runtime needs them (binary wheels for its glibc).
+LAMBDA_WHEELS := --platform manylinux2014_aarch64 --platform manylinux_2_28_aarch64 \
+	--implementation cp --python-version 3.12 --only-binary=:all:
+
+LAMBDA_CHECK = @test -x "$(LAMBDA_PYTHON)" || { echo "no Python 3.12 found: make ... LAMBDA_PYTHON=/path/to/python3.12" >&2; exit 1; }
+
+build-%Function:
+	$(LAMBDA_CHECK)
+	cp -R ./. "$(ARTIFACTS_DIR)"
+	$(call LAMBDA_COMPILE,$(ARTIFACTS_DIR))
+
+build-SharedLayer:
+	$(LAMBDA_CHECK)
+	"$(LAMBDA_PYTHON)" -m pip install -q --disable-pip-version-check --no-compile \
+		$(LAMBDA_WHEELS) --target "$(ARTIFACTS_DIR)/python" -r requirements.txt
+	rm -rf "$(ARTIFACTS_DIR)/python/bin"
+	cp -R aduan "$(ARTIFACTS_DIR)/python/"
+	$(call LAMBDA_COMPILE,$(ARTIFACTS_DIR)/python)
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) $(LS_VENV) $(BENCH_VENV) .pytest_cache

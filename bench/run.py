@@ -54,8 +54,8 @@ def _import_seconds(
 ) -> tuple[float, float]:
     """Wall and CPU time of `statement` in a fresh isolated interpreter (a cold container) with
     `environment` added to this process's. CPU time is the interpreter's own: other work on the
-    machine lengthens the wall time, much less this. `-B`: the code on `paths` is compiled from
-    source every time, as Lambda does (see `cold_starts`)."""
+    machine lengthens the wall time, much less this. `-B`: no bytecode is written, so what has
+    none is compiled every time, as in Lambda (see `cold_starts`)."""
     code = (
         f"import sys,time; sys.path[:0]={paths!r}; t=time.perf_counter(); c=time.process_time(); "
         f"{statement}; print(time.perf_counter()-t, time.process_time()-c)"
@@ -70,7 +70,7 @@ def _import_seconds(
 def runtime_python() -> tuple[str, str]:
     """The interpreter cold starts are measured on, and what it is: the bench's own venv of the
     Lambda runtime's Python (`make bench` builds .venv-bench with python3.12, the layer's
-    packages and boto3, bytecode compiled as in the runtime and a pip-built layer), or else this
+    packages and boto3, compiled as the runtime's boto3 and the built layer are), or else this
     interpreter, said so."""
     bench_python = ROOT / ".venv-bench" / "bin" / "python"
     chosen = os.environ.get("BENCH_PYTHON") or (str(bench_python) if bench_python.exists() else "")
@@ -89,8 +89,8 @@ def runtime_python() -> tuple[str, str]:
 
 
 def _source_copy(directory: Path, into: Path, python: str, bytecode: bool) -> str:
-    """`directory` without its bytecode, as sam build puts it in a function or a layer; with
-    `bytecode`, compiled as a build that shipped it would (unchecked: no source time to match)."""
+    """A copy of `directory` without its bytecode; with `bytecode`, compiled as the Makefile's
+    build-* targets compile it (unchecked-hash: no source times to match)."""
     target = into / f"{directory.parent.name}-{directory.name}"
     shutil.copytree(directory, target, ignore=shutil.ignore_patterns("__pycache__"))
     if bytecode:
@@ -110,13 +110,13 @@ def _literal_environment(sam: dict[str, Any], logical_id: str) -> dict[str, str]
     return {name: value for name, value in variables.items() if isinstance(value, str)}
 
 
-def cold_starts(runs: int, bytecode: bool = False) -> None:
-    """Each function's cold start against a bare client's, on the runtime's Python. Lambda
-    compiles a function's code and the layer's own package from source in every cold container
-    (sam build copies them without bytecode, and /var/task is read-only), while boto3 (the
-    runtime's) and the layer's packages (pip-installed) come compiled: so the code here is
-    measured from copies without bytecode, the libraries with theirs. `bytecode`: as if the
-    build shipped our code compiled too (`--cold-start-bytecode`; the build does not, yet)."""
+def cold_starts(runs: int, bytecode: bool = True) -> None:
+    """Each function's cold start against a bare client's, on the runtime's Python, with the
+    code as the build ships it: compiled (the Makefile's build-* targets; Lambda's /var/task and
+    /opt are read-only, so code shipped as source is compiled again in every cold container).
+    Measured from copies compiled here, the libraries from .venv-bench's compiled packages.
+    `bytecode=False` (`--cold-start-source`): as sam build's own Python builder shipped it, our
+    code from source (it shipped the layer's packages as source too, which this leaves out)."""
     from infra.local import template
 
     sam = template.load()
@@ -145,9 +145,9 @@ def cold_starts(runs: int, bytecode: bool = False) -> None:
     print(
         f"\nCold start on {which} (median of {runs} fresh interpreters; our code "
         + (
-            "shipped as bytecode, not as the build ships it"
+            "compiled, as the build ships it"
             if bytecode
-            else "compiled from source, as in Lambda"
+            else "from source, as a build of source would ship it"
         )
         + "):\n  handler import + `import boto3` + first client, against a bare"
         f" `import boto3` + one client = {wall * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU"
@@ -488,9 +488,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--import-runs", type=int, default=7)
     parser.add_argument(
-        "--cold-start-bytecode",
+        "--cold-start-source",
         action="store_true",
-        help="measure cold starts as if the build shipped our code compiled (it does not yet)",
+        help="measure cold starts with our code shipped as source (compiled in each container)",
     )
     args = parser.parse_args()
     print(
@@ -499,7 +499,7 @@ def main() -> None:
     )
     LOG.parent.mkdir(parents=True, exist_ok=True)
     LOG.write_text("")
-    cold_starts(args.import_runs, args.cold_start_bytecode)
+    cold_starts(args.import_runs, bytecode=not args.cold_start_source)
     end_to_end(args.complaints, args.clients)
 
 
