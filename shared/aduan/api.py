@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from aduan.errors import AduanError, PayloadTooLarge
-from aduan.http_api import Response
+from aduan.http_api import Headers, Response
 
 JSON = "application/json"
 MAX_BODY_BYTES = 256 * 1024
@@ -48,7 +48,7 @@ def raw_body(event: Any, max_bytes: int = MAX_BODY_BYTES) -> bytes:
 
 def json_body(event: Any, max_bytes: int = MAX_BODY_BYTES, empty: Any = None) -> Any:
     """The parsed JSON body; `empty` when there is none. Non-JSON content types are refused."""
-    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    headers = Headers(event.get("headers"))
     data = raw_body(event, max_bytes)
     content_type = headers.get("content-type", JSON).split(";")[0].strip().lower()
     if data and content_type != JSON and not content_type.endswith("+json"):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 Handler = Callable[..., Any]
@@ -104,23 +104,11 @@ class Router:
     def post(self, rule: str) -> Callable[[Handler], Handler]:
         return self.route(rule, "POST")
 
-    def put(self, rule: str) -> Callable[[Handler], Handler]:
-        return self.route(rule, "PUT")
-
-    def delete(self, rule: str) -> Callable[[Handler], Handler]:
-        return self.route(rule, "DELETE")
-
     @property
     def current_event(self) -> Request:
         if self._resolver is None:
             raise RuntimeError("the router is not included in an app")
         return self._resolver.current_event
-
-
-@dataclass
-class _Handlers:
-    by_type: dict[type[BaseException], Callable[[Any], Response]] = field(default_factory=dict)
-    not_found: Callable[[Any], Response] | None = None
 
 
 class Resolver(Router):
@@ -129,7 +117,8 @@ class Resolver(Router):
     def __init__(self) -> None:
         super().__init__()
         self._resolver = self
-        self._handlers = _Handlers()
+        self._by_type: dict[type[BaseException], Callable[[Any], Response]] = {}
+        self._not_found: Callable[[Any], Response] | None = None
         self._event: Request | None = None
         self.lambda_context: Any = None
 
@@ -147,13 +136,13 @@ class Resolver(Router):
         self, kind: type[E]
     ) -> Callable[[Callable[[E], Response]], Callable[[E], Response]]:
         def register(handler: Callable[[E], Response]) -> Callable[[E], Response]:
-            self._handlers.by_type[kind] = handler
+            self._by_type[kind] = handler
             return handler
 
         return register
 
     def not_found(self, handler: Callable[[Any], Response]) -> Callable[[Any], Response]:
-        self._handlers.not_found = handler
+        self._not_found = handler
         return handler
 
     def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -170,9 +159,9 @@ class Resolver(Router):
                     continue
                 if (found := route.pattern.match(request.path)) is not None:
                     return _response(route.handler(**found.groupdict()))
-            if self._handlers.not_found is None:
+            if self._not_found is None:
                 return Response(404, "application/json", '{"message":"Not found"}')
-            return self._handlers.not_found(None)
+            return self._not_found(None)
         except Exception as error:
             handler = self._handler_for(type(error))
             if handler is None:
@@ -181,8 +170,8 @@ class Resolver(Router):
 
     def _handler_for(self, kind: type[BaseException]) -> Callable[[Any], Response] | None:
         for cls in kind.__mro__:
-            if cls in self._handlers.by_type:
-                return self._handlers.by_type[cls]
+            if cls in self._by_type:
+                return self._by_type[cls]
         return None
 
 
