@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from infra.local import collector
 from infra.local import template as tpl
 from infra.local.auth import DEMO_OFFICERS, DEMO_PASSWORD
 from infra.local.defaults import local_secrets
@@ -121,6 +122,7 @@ class LocalCloud:
         self.quiet = quiet
         self.pollers: list[Poller] = []
         self._checkpoints_held = False  # the pollers' checkpoints resumed, or the pollers started
+        self._freezing = False  # this cloud holds the process's full-collection freeze
         self.schedulers: dict[str, ScheduledInvoker] = {}
         self.moto: Any = None
         self.providers: Any = None
@@ -144,6 +146,8 @@ class LocalCloud:
 
     def _start(self) -> LocalCloud:
         started = time.perf_counter()
+        collector.walk_new_objects_only()  # this process serves the gateway and the pollers
+        self._freezing = True
         self._environ_before = dict(os.environ)  # given back at stop (a test's own cloud)
         self._exported_before = dict(_EXPORTED)  # which of those an earlier cloud had exported
         if self.logs is not None:
@@ -232,6 +236,9 @@ class LocalCloud:
         if self.moto:
             self.moto.stop()
         self._give_environment_back()
+        if self._freezing:
+            self._freezing = False
+            collector.walk_all_objects_again()
         if self.output:
             self.output.close()
             self.output = None

@@ -1,4 +1,4 @@
-"""The embedded AWS emulator: moto's server in its own process, with fourteen fixes.
+"""The embedded AWS emulator: moto's server in its own process, with sixteen fixes.
 
 It runs in a child process so its request handling (the bulk of the local cloud's CPU) does not
 compete with the local cloud's own threads for one interpreter lock: on two cores the gateway answers
@@ -72,6 +72,13 @@ faster under load. Fixes to moto, applied in the child:
     afterwards (projections make new items; the answer is written under the DynamoDB lock), so
     a Query's page is a new list of the same items: 13 % of the emulator's CPU in a burst once
     fix 12 was in (test_emulator_queries.py compares every page with moto's own, which copies).
+15. With fix 1, a webhook's DynamoDB requests queued behind the stream consumers' for the one
+    lock (a third of a webhook's answer time with 4 senders): in AWS they do not wait for each
+    other. The requests of an invocation someone waits for (the HTTP API's, marked by the local
+    runtime) take the next turn, before the consumers' waiting with them (SerialDynamoDB).
+16. Python's full garbage collection walks every object the process holds (every item, index
+    map and stream record): 0.2-0.5 s every 15-25 s a few thousand complaints in, a webhook's
+    write waiting for it. Each walks only the objects new since the last (infra.local.collector).
 """
 
 from __future__ import annotations
@@ -94,24 +101,85 @@ from moto.moto_server.threaded_moto_server import MotoRequestHandler, ThreadedMo
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import make_server
 
+from infra.local import collector
 from infra.local.snapshot import ANSWERED
+from infra.local.worker import CALLER_WAITS
 
 _DYNAMODB_TARGET = "DynamoDB_20120810."
 
 
+# The local runtime marks the DynamoDB requests of an invocation someone waits for (the HTTP
+# API's: a provider's webhook, a page) with the CALLER_WAITS header.
+_CALLER_WAITS_KEY = "HTTP_" + CALLER_WAITS.upper().replace("-", "_")
+# How long a consumer's request may be passed by waiting callers' requests before it goes first.
+PASSED_AT_MOST_S = 0.25
+
+
 class SerialDynamoDB:
-    """WSGI middleware: one DynamoDB request at a time, everything else as it comes."""
+    """WSGI middleware: one DynamoDB request at a time, everything else as it comes.
+
+    A request whose caller waits goes before the consumers' requests waiting with it: in AWS a
+    webhook's write does not queue behind the stream consumers' work, here one lock serves them
+    all, and on two cores a webhook's answer waited for their queue (a third of its time in a
+    4-sender run of bench.webhooks). A consumer's request passed for PASSED_AT_MOST_S is overdue
+    and goes before the callers' in its turn: consumers are slowed in a burst, never stopped.
+    """
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.lock = threading.Lock()
+        self._state = threading.Condition()
+        self._busy = False
+        self._callers_waiting = 0
+        self._overdue = 0
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         if environ.get("HTTP_X_AMZ_TARGET", "").startswith(_DYNAMODB_TARGET):
-            with self.lock:
-                # Materialise the body inside the lock: the work happens while it is produced.
+            with self._turn(bool(environ.get(_CALLER_WAITS_KEY))):
+                # Materialise the body inside the turn: the work happens while it is produced.
                 return list(self.app(environ, start_response))
         return self.app(environ, start_response)
+
+    def a_turn_of_its_own(self) -> contextlib.AbstractContextManager[None]:
+        """No DynamoDB request is served while it is held (the snapshot's, taken at stop)."""
+        return self._turn(caller_waits=True)
+
+    @contextlib.contextmanager
+    def _turn(self, caller_waits: bool) -> Iterator[None]:
+        with self._state:
+            if caller_waits:
+                self._wait_as_caller()
+            else:
+                self._wait_as_consumer()
+            self._busy = True
+        try:
+            yield
+        finally:
+            with self._state:
+                self._busy = False
+                self._state.notify_all()
+
+    def _wait_as_caller(self) -> None:
+        self._callers_waiting += 1
+        try:
+            while self._busy or self._overdue:
+                self._state.wait()
+        finally:
+            self._callers_waiting -= 1
+
+    def _wait_as_consumer(self) -> None:
+        passed_until = time.monotonic() + PASSED_AT_MOST_S
+        overdue = False
+        try:
+            while self._busy or (self._callers_waiting and not overdue):
+                left = passed_until - time.monotonic()
+                if not overdue and left <= 0:
+                    overdue = True
+                    self._overdue += 1
+                    continue
+                self._state.wait(None if overdue else left)
+        finally:
+            if overdue:
+                self._overdue -= 1
 
 
 class KeepAliveHandler(MotoRequestHandler):
@@ -215,6 +283,7 @@ class EmbeddedMoto(ThreadedMotoServer):
         _unknown_shard_iterators_expired()
 
     def _server_entry(self) -> None:
+        collector.walk_new_objects_only()
         app = SerialDynamoDB(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(
             self._ip_address, self._port, app, True, request_handler=KeepAliveHandler
@@ -1266,7 +1335,7 @@ def main() -> None:
     server.start()
     if args.state is not None:
         # Requests pass through the gate from here on: it holds them back while it snapshots.
-        gate = snapshot.Gate(server._server.app, server._server.app.lock, path)
+        gate = snapshot.Gate(server._server.app, server._server.app.a_turn_of_its_own(), path)
         server._server.app = gate
 
         def stop(*_: Any) -> None:

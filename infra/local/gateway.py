@@ -219,7 +219,7 @@ class Gateway:
                     json.dumps({"message": message}).encode(),
                 )
         try:
-            result = self.runtime.invoke(route.function, event)
+            result = self.runtime.invoke(route.function, event, caller_waits=True)
         except FunctionError as error:
             self.log(f"[local] {error}")
             return self._send(

@@ -270,12 +270,19 @@ class Runtime:
     def by_arn(self, arn: str) -> LocalFunction:
         return self._by_arn[arn]
 
-    def invoke(self, logical_id: str, event: dict[str, Any]) -> Any:
+    def invoke(self, logical_id: str, event: dict[str, Any], caller_waits: bool = False) -> Any:
+        """The function's answer to `event`; `caller_waits` for an invocation someone waits for
+        (the HTTP API's), whose DynamoDB requests the emulator serves first."""
         function = self.functions[logical_id]
         fault = self.faults.plan(logical_id) if self.faults else None
         container = function.acquire(self.output)
         alive = True
-        request = {"event": event, "request_id": str(uuid.uuid4()), "fault": fault}
+        request = {
+            "event": event,
+            "request_id": str(uuid.uuid4()),
+            "fault": fault,
+            "caller_waits": caller_waits,
+        }
         with self._lock:
             function.invocations += 1
         try:

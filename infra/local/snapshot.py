@@ -18,7 +18,7 @@ What does not pickle as it is, and what stands in for it on loading:
 A snapshot must not be taken while a request changes the models it walks, and no client may hear
 "done" of a change the snapshot does not hold. The gate below holds new requests back, waits for
 those under way (the local pollers' SQS long polls last a second; a client's of up to 20 s is
-waited for too), and takes the DynamoDB lock and every queue's lock, kept until the process
+waited for too), and takes the DynamoDB turn and every queue's lock, kept until the process
 exits. Once the state is dumped, a request still in the app (only after a very long wait) is
 never answered, and the answers computed before are all sent before the process exits (a lost
 one would make its client retry against the restarted emulator, and apply the change twice).
@@ -245,9 +245,9 @@ class Gate:
     """WSGI middleware in front of the emulator (outside SerialDynamoDB): requests pass until
     the emulator stops; then it takes the last snapshot (stop)."""
 
-    def __init__(self, app: Any, dynamodb_lock: Any, path: Path, log: Any = print) -> None:
+    def __init__(self, app: Any, dynamodb_turn: Any, path: Path, log: Any = print) -> None:
         self.app = app
-        self.dynamodb_lock = dynamodb_lock
+        self.dynamodb_turn = dynamodb_turn
         self.path = path
         self.log = log
         self._open = threading.Condition()
@@ -288,7 +288,7 @@ class Gate:
             self._closed = True
             self._wait("requests under way", lambda: self._under_way, limit_s=40.0)
         locks = contextlib.ExitStack()  # never closed: the process exits holding them
-        locks.enter_context(self.dynamodb_lock)
+        locks.enter_context(self.dynamodb_turn)
         for lock in _queue_locks():
             locks.enter_context(lock)
         data = dump()

@@ -35,6 +35,9 @@ import uuid
 from typing import Any
 
 EXIT_KILLED = 137  # what a container killed by the runtime reports
+# On every DynamoDB request of an invocation someone waits for (the HTTP API's): the emulator
+# serves those before the consumers' (infra/local/emulator.py SerialDynamoDB).
+CALLER_WAITS = "X-Local-Caller-Waits"
 
 
 def read_message(stream: Any) -> Any:
@@ -202,6 +205,7 @@ class Calls:
         self.counts: dict[str, int] = {}
         self.plan: dict[str, Any] = {}
         self.made = 0
+        self.caller_waits = False
         self.usage = Usage()
         self.unrecorded = 0  # provider sends since the last transaction (see the module's text)
 
@@ -215,6 +219,7 @@ class Calls:
                 "provide-client-params.dynamodb",
                 lambda model, params, **_: usage.ask_capacity(model.name, params),
             )
+            client.meta.events.register("before-send.dynamodb", self.mark)
         client.meta.events.register(
             "before-call", lambda model, params, **_: self.before(service, model.name, params)
         )
@@ -222,6 +227,10 @@ class Calls:
             "after-call",
             lambda model, parsed, **kwargs: self.after(service, model.name, parsed, kwargs),
         )
+
+    def mark(self, request: Any, **_: Any) -> None:
+        if self.caller_waits:
+            request.headers[CALLER_WAITS] = "1"
 
     def before(self, service: str, operation: str, params: dict[str, Any]) -> Any:
         name = f"{service}:{operation}"
@@ -355,6 +364,7 @@ def serve(spec: dict[str, Any], requests: Any, answers: Any) -> None:
         calls.usage.reset()
         calls.unrecorded = 0
         calls.plan = request.get("fault") or {}
+        calls.caller_waits = bool(request.get("caller_waits"))
         context = LambdaContext(spec, request.get("request_id") or str(uuid.uuid4()))
         started = time.perf_counter()
         try:
