@@ -1,4 +1,4 @@
-"""The embedded AWS emulator: moto's server in its own process, with sixteen fixes.
+"""The embedded AWS emulator: moto's server in its own process, with eighteen fixes.
 
 It runs in a child process so its request handling (the bulk of the local cloud's CPU) does not
 compete with the local cloud's own threads for one interpreter lock: on two cores the gateway answers
@@ -43,8 +43,9 @@ faster under load. Fixes to moto, applied in the child:
    every target of every event; each expression is parsed once.
 9. moto projects items (an index's projection, a ProjectionExpression) through a round trip to
    Python values, and writes every attribute value of an answer (DynamoDB's, and the stream
-   records' images) through its generic serializer: about 1 ms of CPU per item returned. Projections of plain top-level attributes are copied and
-   attribute values written directly, as moto writes them (the test compares both).
+   records' images) through its generic serializer: about 1 ms of CPU per item returned.
+   Projections of plain top-level attributes are copied, and attribute values (an item or a
+   stream image whole) written directly, as moto writes them (the tests compare both).
 10. moto finds the service of every request by listing its package folder and matching the
     host against every service's URL patterns, and the action's method by listing its handler
     class: once per host and per class here.
@@ -79,6 +80,14 @@ faster under load. Fixes to moto, applied in the child:
 16. Python's full garbage collection walks every object the process holds (every item, index
     map and stream record): 0.2-0.5 s every 15-25 s a few thousand complaints in, a webhook's
     write waiting for it. Each walks only the objects new since the last (infra.local.collector).
+17. moto builds an item attribute by attribute, and each assignment measures every attribute
+    already in to check the 400 KB limit: quadratic in the item's attributes, and a complaint's
+    items have thirty-odd (7 % of the emulator's CPU in a burst, most of it under
+    TransactWriteItems' puts). Here the item's size is summed once as it is built, checked after
+    each attribute as moto checks it: the same refusal at the same attribute.
+18. Python's HTTP server reads each request's headers through the e-mail package's parser:
+    half of the emulator's CPU for a GetItem. The emulator's process reads plain header lines
+    directly, into the same message (infra.local.http_headers).
 """
 
 from __future__ import annotations
@@ -101,7 +110,7 @@ from moto.moto_server.threaded_moto_server import MotoRequestHandler, ThreadedMo
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import make_server
 
-from infra.local import collector
+from infra.local import collector, http_headers
 from infra.local.snapshot import ANSWERED
 from infra.local.worker import CALLER_WAITS
 
@@ -281,6 +290,7 @@ class EmbeddedMoto(ThreadedMotoServer):
         _items_projected_and_answered_directly()
         _requests_routed_once_per_host()
         _unknown_shard_iterators_expired()
+        _items_measured_once()
 
     def _server_entry(self) -> None:
         collector.walk_new_objects_only()
@@ -1124,14 +1134,17 @@ def _items_projected_and_answered_directly() -> None:
     serializer: about 1 ms per item of CPU, most of a Query's. Here a projection of top-level
     attributes of plain types (S, BOOL, NULL) copies them, and an attribute value is written as
     moto's serializer writes it (strings and numbers as text, binaries in base64, sets, maps and
-    lists member by member); anything else goes through moto's own code. Same answers
-    (tests/adapters/test_emulator_queries.py compares them with moto's)."""
+    lists member by member), and a map of them (an item, a stream record's image) whole, not
+    attribute by attribute; anything else goes through moto's own code. Same answers
+    (tests/adapters/test_emulator_queries.py and test_emulator_updates.py compare them with
+    moto's)."""
     from moto.core.serialize import BaseJSONSerializer
     from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 
     if getattr(Item.project, "direct", False):
         return
     project, structure = Item.project, BaseJSONSerializer._serialize_type_structure
+    attribute_map = BaseJSONSerializer._serialize_type_map
 
     def direct_project(self: Any, projection_expressions: list[list[str]]) -> Any:
         if _as_is.is_set():
@@ -1195,9 +1208,58 @@ def _items_projected_and_answered_directly() -> None:
                 pass
         structure(self, serialized, value, shape, key)
 
+    def serialize_map(self: Any, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        # An item or a stream image whole: moto's serializer walks it attribute by attribute.
+        if (
+            shape.value.name == "AttributeValue"
+            and "name" not in shape.value.serialization
+            and not _as_is.is_set()
+            and self.operation_model.service_model.service_name in ("dynamodb", "dynamodbstreams")
+            and not getattr(self._value_picker, "response_transformers", None)
+        ):
+            try:
+                written = {name: attribute_value(self, one) for name, one in value.items()}
+            except _Unusual:
+                pass
+            else:
+                serialized[self.get_serialized_name(shape, key)] = written
+                return
+        attribute_map(self, serialized, value, shape, key)
+
     direct_project.direct = True  # type: ignore[attr-defined]
     Item.project = direct_project  # type: ignore[method-assign]
     BaseJSONSerializer._serialize_type_structure = serialize_structure  # type: ignore[method-assign]
+    BaseJSONSerializer._serialize_type_map = serialize_map  # type: ignore[method-assign]
+
+
+def _items_measured_once() -> None:
+    from moto.dynamodb.exceptions import ItemSizeTooLarge
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
+    from moto.dynamodb.models.utilities import bytesize
+
+    if getattr(Item.__init__, "measured_once", False):
+        return
+    build = Item.__init__
+
+    def measured_once(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+        if _as_is.is_set():
+            build(self, hash_key, range_key, attrs)
+            return
+        self.hash_key, self.range_key = hash_key, range_key
+        self.attrs = built = LimitedSizeDict.__new__(LimitedSizeDict)
+        size = 0
+        for key, value in attrs.items():
+            attribute = DynamoType(value)
+            size += bytesize(key) + attribute.size()
+            if size > ITEM_SIZE_LIMIT:
+                raise ItemSizeTooLarge
+            dict.__setitem__(built, key, attribute)
+
+    measured_once.measured_once = True  # type: ignore[attr-defined]
+    Item.__init__ = measured_once  # type: ignore[method-assign]
+
+
+ITEM_SIZE_LIMIT = 405_000  # moto's (LimitedSizeDict): between the 409 and 410 KB AWS refuses at
 
 
 def _requests_routed_once_per_host() -> None:
@@ -1314,6 +1376,7 @@ def main() -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per API call otherwise
     logging.getLogger("moto").setLevel(logging.ERROR)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops it (Ctrl-C reaches both)
+    http_headers.install()  # in this process only: the tests' in-process servers keep Python's
     server = EmbeddedMoto(args.port)
     if args.state is not None:
         from infra.local import snapshot
